@@ -1,0 +1,28 @@
+import pytest
+from django.core.cache import cache
+
+from courses.tests.builders import make_catalog
+from lms.tests.factories import make_officer
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def catalog(db):
+    return make_catalog()
+
+
+@pytest.fixture
+def officer(db):
+    return make_officer()
+
+
+@pytest.fixture
+def other_officer(db):
+    return make_officer()

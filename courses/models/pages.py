@@ -1,0 +1,263 @@
+"""The catalog, its courses and their modules, as Wagtail pages.
+
+Pages own their request flow (enrol, mark done, take the quiz) through small
+override points; the work itself is done by `courses.services`.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+
+
+class Level(models.TextChoices):
+    BASIC = "dasar", _("Dasar")
+    INTERMEDIATE = "menengah", _("Menengah")
+    ADVANCED = "lanjutan", _("Lanjutan")
+
+
+class CourseIndexPage(Page):
+    """The catalog: every live course, filtered by agency, law, level and text."""
+
+    intro = RichTextField(_("pengantar"), blank=True)
+    per_page = 12
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("katalog kursus")
+        verbose_name_plural = _("katalog kursus")
+
+    def get_courses(self):
+        return CoursePage.objects.live().public().child_of(self).order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.filters import CourseFilter
+        from courses.selectors import course_cards_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        course_filter = CourseFilter(request.GET or None, queryset=self.get_courses(), request=request)
+        page_obj = Paginator(course_filter.qs, self.per_page).get_page(request.GET.get("halaman"))
+        context.update(
+            filter=course_filter,
+            page_obj=page_obj,
+            courses=course_cards_for_user(user=request.user, courses=list(page_obj.object_list)),
+            is_filtered=course_filter.is_bound and any(v for v in course_filter.data.values()),
+        )
+        return context
+
+
+class CoursePage(RoutablePageMixin, Page):
+    """A course of one agency: an ordered set of modules ending in a certificate."""
+
+    agency = models.ForeignKey(
+        "lms.Agency", verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="courses"
+    )
+    legal_bases = ParentalManyToManyField(
+        "lms.LegalBasis", verbose_name=_("dasar hukum"), blank=True, related_name="courses"
+    )
+    summary = models.TextField(_("ringkasan"), help_text=_("Dua atau tiga kalimat untuk katalog."))
+    description = RichTextField(_("deskripsi"), blank=True)
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices, default=Level.BASIC)
+    duration_minutes = models.PositiveIntegerField(
+        _("perkiraan durasi (menit)"), default=60, validators=[MinValueValidator(1)]
+    )
+    lesson_hours = models.PositiveSmallIntegerField(
+        _("jam pelajaran (JP)"), default=2, help_text=_("Jumlah JP yang dicatat pada sertifikat.")
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("masa berlaku sertifikat (bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila sertifikat berlaku tanpa batas waktu."),
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prasyarat"),
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        help_text=_("Kursus yang harus diselesaikan sebelum mendaftar."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("agency"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("level"), FieldPanel("duration_minutes")]),
+                FieldRowPanel([FieldPanel("lesson_hours"), FieldPanel("validity_months")]),
+                FieldPanel("legal_bases", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Detail kursus"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("level"),
+        index.FilterField("agency"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("kursus")
+        verbose_name_plural = _("kursus")
+
+    def get_modules(self):
+        return ModulePage.objects.live().child_of(self).order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_outline_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline_for_user(user=request.user, course=self)
+        return context
+
+    @path("daftar/", name="enrol")
+    def enrol(self, request):
+        from courses import services
+
+        if request.method != "POST":
+            return redirect(self.url)
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        try:
+            services.enrollment_create(user=request.user, course=self)
+        except services.EnrollmentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Anda terdaftar di kursus ini. Selamat belajar!"))
+        return redirect(self.url)
+
+
+class QuestionOrder(models.TextChoices):
+    FIXED = "fixed", _("Tetap (urutan penyusun)")
+    SHUFFLED = "shuffled", _("Diacak (soal dan pilihan)")
+
+
+class ReviewPolicy(models.TextChoices):
+    RESULT_ONLY = "result_only", _("Hanya benar/salah dan penjelasan")
+    ALWAYS = "always", _("Selalu tampilkan jawaban benar")
+    AFTER_PASS_OR_LAST = "after_pass_or_last", _("Tampilkan jawaban benar setelah lulus atau kesempatan habis")
+
+
+class ModulePage(Page):
+    """One lesson of a course, optionally closed by a quiz."""
+
+    summary = models.TextField(_("ringkasan"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("perkiraan durasi (menit)"), default=20)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("isi pelajaran"), blank=True)
+
+    quiz_pass_mark = models.PositiveSmallIntegerField(
+        _("nilai lulus (%)"),
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Persentase skor minimum untuk lulus, 0–100."),
+    )
+    quiz_max_attempts = models.PositiveSmallIntegerField(
+        _("maksimum percobaan"), default=3, help_text=_("0 = tanpa batas.")
+    )
+    quiz_time_limit_minutes = models.PositiveSmallIntegerField(
+        _("batas waktu (menit)"), null=True, blank=True, help_text=_("Kosongkan bila tanpa batas waktu.")
+    )
+    quiz_question_order = models.CharField(
+        _("urutan soal"), max_length=10, choices=QuestionOrder.choices, default=QuestionOrder.FIXED
+    )
+    quiz_draw_count = models.PositiveSmallIntegerField(
+        _("jumlah soal yang ditarik"),
+        default=0,
+        help_text=_("Tarik N soal acak dari bank soal; 0 = semua soal."),
+    )
+    quiz_review_policy = models.CharField(
+        _("kebijakan pembahasan"),
+        max_length=20,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.AFTER_PASS_OR_LAST,
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("body"),
+    ]
+    quiz_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("quiz_pass_mark"), FieldPanel("quiz_max_attempts")]),
+                FieldRowPanel([FieldPanel("quiz_time_limit_minutes"), FieldPanel("quiz_draw_count")]),
+                FieldRowPanel([FieldPanel("quiz_question_order"), FieldPanel("quiz_review_policy")]),
+            ],
+            heading=_("Pengaturan kuis"),
+        ),
+        InlinePanel("questions", heading=_("Soal"), label=_("Soal")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Materi")),
+            ObjectList(quiz_panels, heading=_("Kuis")),
+            ObjectList(Page.promote_panels, heading=_("Promosi")),
+            ObjectList(Page.settings_panels, heading=_("Pengaturan")),
+        ]
+    )
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("modul")
+        verbose_name_plural = _("modul")
+
+    @cached_property
+    def course(self):
+        """The parent course, in one query (the parent's path is a prefix of ours)."""
+        return CoursePage.objects.select_related("agency").get(path=self.path[: -self.steplen])
+
+    def serve(self, request, *args, **kwargs):
+        from courses import services
+
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        course = self.course
+        access = services.module_access(user=request.user, module=self, course=course)
+        if not access.allowed:
+            messages.warning(request, access.message)
+            return redirect(course.url)
+        if request.method == "POST" and request.POST.get("action") == "complete":
+            try:
+                services.module_complete(user=request.user, module=self)
+            except services.ProgressError as error:
+                messages.error(request, error.message)
+                return redirect(self.url)
+            messages.success(request, _("Modul ditandai selesai."))
+            next_module = services.next_module_for(user=request.user, course=course, after=self)
+            return redirect(next_module.url if next_module else course.url)
+        services.module_open(user=request.user, module=self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import module_context_for_user
+
+        context = super().get_context(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            context.update(module_context_for_user(user=request.user, module=self, course=self.course))
+        return context

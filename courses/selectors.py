@@ -1,0 +1,149 @@
+"""Reads of the learning domain, shaped for pages, each in a fixed number of queries.
+
+A course's state for one officer is built from two queries however many
+courses and modules there are: the live modules of those courses, and the
+officer's progress rows for them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, QuizAttempt
+
+
+class ModuleState:
+    COMPLETED = "completed"
+    IN_PROGRESS = "in_progress"
+    AVAILABLE = "available"
+    LOCKED = "locked"
+
+
+@dataclass
+class ModuleRow:
+    module: ModulePage
+    state: str
+    has_quiz: bool
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    enrollment: Enrollment | None
+    rows: list[ModuleRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for row in self.rows if row.state == ModuleState.COMPLETED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.enrollment is not None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.enrollment is not None and self.enrollment.completed_at is not None
+
+    @property
+    def next_module(self) -> ModulePage | None:
+        for row in self.rows:
+            if row.state in (ModuleState.AVAILABLE, ModuleState.IN_PROGRESS):
+                return row.module
+        return None
+
+
+def _parent_path(page) -> str:
+    return page.path[: -page.steplen]
+
+
+def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    """Per-course progress of `user`, in three queries for any number of courses."""
+    if not courses:
+        return {}
+    by_path = {course.path: course for course in courses}
+    depths = {course.depth + 1 for course in courses}
+    # Modules are the course pages' children: select them by depth and path prefix.
+    prefix_filter = Q()
+    for path in by_path:
+        prefix_filter |= Q(path__startswith=path)
+    modules = (
+        ModulePage.objects.live()
+        .filter(prefix_filter, depth__in=depths)
+        .annotate(question_count=Count("questions"))
+        .order_by("path")
+    )
+    modules = [module for module in modules if _parent_path(module) in by_path]
+    enrollments, progress = {}, {}
+    if user.is_authenticated:
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+        progress = {
+            p.module_id: p for p in ModuleProgress.objects.filter(user=user, course__in=courses).only(
+                "module_id", "completed_at"
+            )
+        }
+    result = {course.pk: CourseProgress(course=course, enrollment=enrollments.get(course.pk)) for course in courses}
+    for module in modules:
+        course = by_path[_parent_path(module)]
+        summary = result[course.pk]
+        row_progress = progress.get(module.pk)
+        if row_progress is not None and row_progress.completed_at:
+            state = ModuleState.COMPLETED
+        elif summary.enrollment is None:
+            state = ModuleState.LOCKED
+        elif any(row.state != ModuleState.COMPLETED for row in summary.rows):
+            state = ModuleState.LOCKED
+        elif row_progress is not None:
+            state = ModuleState.IN_PROGRESS
+        else:
+            state = ModuleState.AVAILABLE
+        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.question_count > 0))
+    return result
+
+
+def course_outline_for_user(*, user, course: CoursePage) -> CourseProgress:
+    return progress_for_courses(user=user, courses=[course])[course.pk]
+
+
+def course_cards_for_user(*, user, courses: list[CoursePage]) -> list[CourseProgress]:
+    summaries = progress_for_courses(user=user, courses=courses)
+    return [summaries[course.pk] for course in courses]
+
+
+def my_learning_for_user(*, user) -> list[CourseProgress]:
+    """The officer's enrolled courses, most recently active first."""
+    enrollments = (
+        Enrollment.objects.filter(user=user, course__live=True)
+        .select_related("course__agency")
+        .order_by("completed_at", "-last_activity_at")
+    )
+    courses = [enrollment.course for enrollment in enrollments]
+    summaries = progress_for_courses(user=user, courses=courses)
+    return [summaries[course.pk] for course in courses]
+
+
+def module_context_for_user(*, user, module: ModulePage, course: CoursePage) -> dict:
+    """What the module page shows besides the lesson: position, progress, quiz history."""
+    outline = course_outline_for_user(user=user, course=course)
+    rows = outline.rows
+    index = next((i for i, row in enumerate(rows) if row.module.pk == module.pk), None)
+    row = rows[index] if index is not None else None
+    attempts = list(
+        QuizAttempt.objects.filter(user=user, module=module).order_by("-number")
+    ) if user.is_authenticated else []
+    return {
+        "course": course,
+        "outline": outline,
+        "module_row": row,
+        "previous_module": rows[index - 1].module if index else None,
+        "next_module": rows[index + 1].module if index is not None and index + 1 < len(rows) else None,
+        "attempts": attempts,
+        "best_score": max((a.score_percent for a in attempts if a.score_percent is not None), default=None),
+    }

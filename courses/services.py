@@ -1,0 +1,149 @@
+"""Writes of the learning domain: enrol, open and complete modules, complete courses.
+
+Views, page `serve()` methods, commands and tasks all call these; none of them
+writes progress rows directly.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
+from courses.signals import course_completed
+
+
+class EnrollmentError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class ProgressError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ModuleAccess:
+    allowed: bool
+    message: str = ""
+    enrollment: Enrollment | None = None
+
+
+def enrollment_create(*, user, course: CoursePage) -> Enrollment:
+    """Enrol `user` in `course`; enrolling twice returns the existing enrolment."""
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing
+    if not course.live:
+        raise EnrollmentError(_("Kursus ini belum diterbitkan."))
+    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False).values("course_id")
+    missing = list(course.prerequisites.exclude(pk__in=completed).values_list("title", flat=True))
+    if missing:
+        raise EnrollmentError(
+            _("Selesaikan dulu kursus prasyarat: %(courses)s.") % {"courses": ", ".join(missing)}
+        )
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(user=user, course=course)
+    except IntegrityError:
+        # A double click raced us; the database kept exactly one.
+        return Enrollment.objects.get(user=user, course=course)
+
+
+def module_access(*, user, module: ModulePage, course: CoursePage) -> ModuleAccess:
+    """May `user` open `module` now? Modules open in order, for enrolled officers."""
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is None:
+        if module.permissions_for_user(user).can_edit():
+            return ModuleAccess(allowed=True)
+        return ModuleAccess(allowed=False, message=_("Daftar ke kursus ini terlebih dahulu untuk membuka modulnya."))
+    earlier = course.get_modules().filter(path__lt=module.path).values_list("pk", flat=True)
+    done = set(
+        ModuleProgress.objects.filter(user=user, module__in=list(earlier), completed_at__isnull=False).values_list(
+            "module_id", flat=True
+        )
+    )
+    if set(earlier) - done:
+        return ModuleAccess(
+            allowed=False,
+            message=_("Selesaikan modul sebelumnya terlebih dahulu; modul dibuka secara berurutan."),
+            enrollment=enrollment,
+        )
+    return ModuleAccess(allowed=True, enrollment=enrollment)
+
+
+def module_open(*, user, module: ModulePage) -> ModuleProgress | None:
+    """Record that an enrolled officer opened a module (idempotent)."""
+    course = module.course
+    if not Enrollment.objects.filter(user=user, course=course).exists():
+        return None
+    try:
+        with transaction.atomic():
+            progress, _created = ModuleProgress.objects.get_or_create(
+                user=user, module=module, defaults={"course": course}
+            )
+    except IntegrityError:
+        progress = ModuleProgress.objects.get(user=user, module=module)
+    Enrollment.objects.filter(user=user, course=course).update(last_activity_at=timezone.now())
+    return progress
+
+
+def module_has_quiz(module: ModulePage) -> bool:
+    return module.questions.exists()
+
+
+@transaction.atomic
+def module_complete(*, user, module: ModulePage, by_quiz: bool = False) -> ModuleProgress:
+    """Mark a module completed. A module with a quiz completes only by passing it."""
+    if not by_quiz and module_has_quiz(module):
+        raise ProgressError(_("Modul ini selesai setelah Anda lulus kuisnya."))
+    course = module.course
+    if not Enrollment.objects.filter(user=user, course=course).exists():
+        raise ProgressError(_("Daftar ke kursus ini terlebih dahulu."))
+    now = timezone.now()
+    progress, _created = ModuleProgress.objects.get_or_create(user=user, module=module, defaults={"course": course})
+    ModuleProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
+    progress.refresh_from_db()
+    course_complete_if_finished(user=user, course=course)
+    return progress
+
+
+@transaction.atomic
+def course_complete_if_finished(*, user, course: CoursePage) -> bool:
+    """Complete the enrolment when every live module is done; raise the event exactly once.
+
+    The conditional UPDATE is the guard: of two concurrent calls only one turns
+    `completed_at` from NULL to a date, and only that one sends the event.
+    """
+    module_ids = set(course.get_modules().values_list("pk", flat=True))
+    if not module_ids:
+        return False
+    done = set(
+        ModuleProgress.objects.filter(user=user, course=course, completed_at__isnull=False).values_list(
+            "module_id", flat=True
+        )
+    )
+    if not module_ids <= done:
+        return False
+    updated = Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
+    if updated:
+        enrollment = Enrollment.objects.get(user=user, course=course)
+        transaction.on_commit(
+            lambda: course_completed.send(sender=CoursePage, user=user, course=course, enrollment=enrollment)
+        )
+    return bool(updated)
+
+
+def next_module_for(*, user, course: CoursePage, after: ModulePage | None = None) -> ModulePage | None:
+    """The first module (after `after`, if given) that the officer has not completed."""
+    modules = course.get_modules()
+    if after is not None:
+        modules = modules.filter(path__gt=after.path)
+    done = ModuleProgress.objects.filter(user=user, course=course, completed_at__isnull=False).values("module_id")
+    return modules.exclude(pk__in=done).first()

@@ -1,0 +1,20 @@
+"""Test settings: fast hashing, a throw-away media folder, tasks run at once."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "django-insecure-test-only-key")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pimpasa-test-media-"))  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pimpasa-test-static-"))  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
