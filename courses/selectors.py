@@ -131,19 +131,54 @@ def my_learning_for_user(*, user) -> list[CourseProgress]:
 
 def module_context_for_user(*, user, module: ModulePage, course: CoursePage) -> dict:
     """What the module page shows besides the lesson: position, progress, quiz history."""
+    from courses.quiz import quiz_status
+
     outline = course_outline_for_user(user=user, course=course)
     rows = outline.rows
     index = next((i for i, row in enumerate(rows) if row.module.pk == module.pk), None)
-    row = rows[index] if index is not None else None
-    attempts = list(
-        QuizAttempt.objects.filter(user=user, module=module).order_by("-number")
-    ) if user.is_authenticated else []
+    attempts = list(QuizAttempt.objects.filter(user=user, module=module).order_by("-number")) if user.is_authenticated else []
     return {
         "course": course,
         "outline": outline,
-        "module_row": row,
+        "module_row": rows[index] if index is not None else None,
         "previous_module": rows[index - 1].module if index else None,
         "next_module": rows[index + 1].module if index is not None and index + 1 < len(rows) else None,
         "attempts": attempts,
-        "best_score": max((a.score_percent for a in attempts if a.score_percent is not None), default=None),
+        "quiz": quiz_status(user=user, module=module, attempts=attempts),
     }
+
+
+@dataclass
+class ReviewItem:
+    number: int
+    question: object
+    choices: list  # [(choice, selected: bool, correct: bool | None)]
+    is_correct: bool
+    points_awarded: int
+
+
+def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
+    """The graded attempt as the officer may see it, per the quiz's review policy."""
+    from courses.quiz import attempt_questions, quiz_status, show_correct_answers
+
+    attempts = list(QuizAttempt.objects.filter(user=user, module=module))
+    status = quiz_status(user=user, module=module, attempts=attempts)
+    reveal = show_correct_answers(module=module, attempt=attempt, status=status)
+    answers = {
+        answer.question_id: answer
+        for answer in attempt.answers.prefetch_related("selected_choices")
+    }
+    items = []
+    for number, (question, choices) in enumerate(attempt_questions(attempt), start=1):
+        answer = answers.get(question.pk)
+        selected = {choice.pk for choice in answer.selected_choices.all()} if answer else set()
+        items.append(
+            ReviewItem(
+                number=number,
+                question=question,
+                choices=[(choice, choice.pk in selected, choice.is_correct if reveal else None) for choice in choices],
+                is_correct=bool(answer and answer.is_correct),
+                points_awarded=answer.points_awarded if answer else 0,
+            )
+        )
+    return {"attempt": attempt, "items": items, "quiz": status, "reveal_answers": reveal}

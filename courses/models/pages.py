@@ -10,7 +10,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -20,6 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
 
 
@@ -159,12 +162,15 @@ class ReviewPolicy(models.TextChoices):
     AFTER_PASS_OR_LAST = "after_pass_or_last", _("Tampilkan jawaban benar setelah lulus atau kesempatan habis")
 
 
-class ModulePage(Page):
-    """One lesson of a course, optionally closed by a quiz."""
+class ModulePage(RoutablePageMixin, Page):
+    """One lesson of a course, optionally closed by a quiz (or the course's final exam)."""
 
     summary = models.TextField(_("ringkasan"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("perkiraan durasi (menit)"), default=20)
     body = StreamField(LessonStreamBlock(), verbose_name=_("isi pelajaran"), blank=True)
+    is_final_exam = models.BooleanField(
+        _("ujian akhir"), default=False, help_text=_("Tandai bila modul ini adalah ujian akhir kursus.")
+    )
 
     quiz_pass_mark = models.PositiveSmallIntegerField(
         _("nilai lulus (%)"),
@@ -195,7 +201,7 @@ class ModulePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
-        FieldPanel("duration_minutes"),
+        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("is_final_exam")]),
         FieldPanel("body"),
     ]
     quiz_panels = [
@@ -218,6 +224,7 @@ class ModulePage(Page):
         ]
     )
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = ModulePageForm
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
@@ -231,28 +238,103 @@ class ModulePage(Page):
         return CoursePage.objects.select_related("agency").get(path=self.path[: -self.steplen])
 
     def serve(self, request, *args, **kwargs):
+        """Every route of a module needs an enrolled officer who has reached it."""
         from courses import services
 
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
         if not request.user.is_authenticated:
-            return redirect_to_login(self.url)
-        course = self.course
-        access = services.module_access(user=request.user, module=self, course=course)
+            return redirect_to_login(request.get_full_path())
+        access = services.module_access(user=request.user, module=self, course=self.course)
         if not access.allowed:
             messages.warning(request, access.message)
-            return redirect(course.url)
-        if request.method == "POST" and request.POST.get("action") == "complete":
-            try:
-                services.module_complete(user=request.user, module=self)
-            except services.ProgressError as error:
-                messages.error(request, error.message)
-                return redirect(self.url)
-            messages.success(request, _("Modul ditandai selesai."))
-            next_module = services.next_module_for(user=request.user, course=course, after=self)
-            return redirect(next_module.url if next_module else course.url)
-        services.module_open(user=request.user, module=self)
+            return redirect(self.course.url)
         return super().serve(request, *args, **kwargs)
+
+    @path("", name="lesson")
+    def lesson(self, request):
+        from courses import services
+
+        services.module_open(user=request.user, module=self)
+        return self.render(request)
+
+    @path("selesai/", name="complete")
+    def complete(self, request):
+        from courses import services
+
+        if request.method != "POST":
+            return redirect(self.url)
+        try:
+            services.module_complete(user=request.user, module=self)
+        except services.ProgressError as error:
+            messages.error(request, error.message)
+            return redirect(self.url)
+        messages.success(request, _("Modul ditandai selesai."))
+        next_module = services.next_module_for(user=request.user, course=self.course, after=self)
+        return redirect(next_module.url if next_module else self.course.url)
+
+    @path("kuis/", name="quiz_start")
+    def quiz_start(self, request):
+        from courses import quiz
+
+        if request.method != "POST":
+            return redirect(self.url)
+        try:
+            attempt = quiz.quiz_attempt_start(user=request.user, module=self)
+        except quiz.QuizError as error:
+            messages.error(request, error.message)
+            return redirect(self.url)
+        return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
+
+    @path("kuis/<int:attempt_id>/", name="quiz_attempt")
+    def quiz_attempt(self, request, attempt_id):
+        from courses import quiz
+        from courses.forms import QuizSubmissionForm
+
+        try:
+            attempt = quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
+        except quiz.AttemptNotFound:
+            raise Http404
+        result_url = self.url + self.reverse_subpage("quiz_result", args=[attempt.pk])
+        if attempt.status != "in_progress":
+            return redirect(result_url)
+        shown = quiz.attempt_questions(attempt)
+        form = QuizSubmissionForm(shown, request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            overdue = attempt.deadline and timezone.now() > attempt.deadline + quiz.deadline_grace()
+            if overdue or form.is_valid():
+                try:
+                    quiz.quiz_attempt_submit(
+                        user=request.user, attempt_id=attempt.pk, answers={} if overdue else form.answers()
+                    )
+                except quiz.AttemptAlreadyFinished as error:
+                    messages.info(request, error.message)
+                except quiz.QuizError as error:
+                    messages.error(request, error.message)
+                    return redirect(self.url)
+                return redirect(result_url)
+        return self.render(
+            request,
+            template="courses/module_quiz.html",
+            context_overrides={"attempt": attempt, "form": form, "course": self.course},
+        )
+
+    @path("kuis/<int:attempt_id>/hasil/", name="quiz_result")
+    def quiz_result(self, request, attempt_id):
+        from courses import quiz
+        from courses.selectors import attempt_review
+
+        try:
+            attempt = quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
+        except quiz.AttemptNotFound:
+            raise Http404
+        if attempt.status == "in_progress":
+            return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
+        return self.render(
+            request,
+            template="courses/module_quiz_result.html",
+            context_overrides={"course": self.course, **attempt_review(user=request.user, module=self, attempt=attempt)},
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import module_context_for_user

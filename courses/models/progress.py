@@ -114,7 +114,9 @@ class AttemptAnswer(models.Model):
     question = models.ForeignKey(
         "courses.Question", verbose_name=_("soal"), null=True, on_delete=models.SET_NULL, related_name="answers"
     )
-    selected_choices = models.ManyToManyField("courses.Choice", verbose_name=_("pilihan"), blank=True, related_name="+")
+    selected_choices = models.ManyToManyField(
+        "courses.Choice", verbose_name=_("pilihan"), blank=True, related_name="picked_in"
+    )
     is_correct = models.BooleanField(_("benar"))
     points_awarded = models.PositiveSmallIntegerField(_("poin"))
     # Copied so item analysis and reviews survive later edits of the question.

@@ -1,0 +1,252 @@
+"""Taking a quiz: start an attempt, submit it once, decide what the review shows.
+
+The attempt row is the unit of concurrency. Submitting locks it
+(SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise
+writers), flips it out of `in_progress` with a conditional UPDATE, and the
+answers' unique (attempt, question) constraint makes a second grading
+impossible even if both of those were bypassed.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import scoring
+from courses.models import AttemptAnswer, ModulePage, ModuleProgress, Question, QuizAttempt
+from courses.models.pages import QuestionOrder, ReviewPolicy
+from courses.models.progress import AttemptStatus
+from courses.services import module_access, module_complete
+
+_rng = random.SystemRandom()
+
+
+class QuizError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class AttemptNotFound(QuizError):
+    pass
+
+
+class AttemptAlreadyFinished(QuizError):
+    def __init__(self, attempt):
+        super().__init__(_("Percobaan ini sudah dinilai; jawaban hanya dihitung sekali."))
+        self.attempt = attempt
+
+
+def deadline_grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "QUIZ_DEADLINE_GRACE_SECONDS", 30))
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    attempts_used: int
+    attempts_left: int | None  # None = unlimited
+    passed: bool
+    open_attempt: QuizAttempt | None
+
+    @property
+    def can_start(self) -> bool:
+        return not self.passed and self.open_attempt is None and self.attempts_left != 0
+
+
+def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt]) -> QuizStatus:
+    used = len(attempts)
+    left = max(module.quiz_max_attempts - used, 0) if module.quiz_max_attempts else None
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    return QuizStatus(
+        attempts_used=used,
+        attempts_left=left,
+        passed=any(a.passed for a in attempts),
+        open_attempt=open_attempt,
+    )
+
+
+def draw_layout(module: ModulePage, *, rng=_rng) -> list[dict]:
+    """Choose and order the questions (and their choices) one attempt will show."""
+    questions = list(module.questions.prefetch_related("choices").order_by("sort_order", "pk"))
+    if module.quiz_draw_count and module.quiz_draw_count < len(questions):
+        questions = rng.sample(questions, module.quiz_draw_count)
+        questions.sort(key=lambda q: (q.sort_order or 0, q.pk))
+    shuffled = module.quiz_question_order == QuestionOrder.SHUFFLED
+    if shuffled:
+        rng.shuffle(questions)
+    layout = []
+    for question in questions:
+        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order or 0, c.pk))
+        if shuffled:
+            rng.shuffle(choices)
+        layout.append({"question": question.pk, "choices": [choice.pk for choice in choices]})
+    return layout
+
+
+def _expire_if_overdue(attempt: QuizAttempt, now) -> bool:
+    if attempt.status != AttemptStatus.IN_PROGRESS or not attempt.deadline:
+        return False
+    if now <= attempt.deadline + deadline_grace():
+        return False
+    updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+        status=AttemptStatus.EXPIRED, submitted_at=now, passed=False, score_points=0, score_percent=0
+    )
+    attempt.refresh_from_db()
+    return bool(updated)
+
+
+@transaction.atomic
+def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
+    """Start (or resume) the officer's attempt at a module's quiz."""
+    if not module.live:
+        raise QuizError(_("Kuis ini belum diterbitkan."))
+    access = module_access(user=user, module=module, course=module.course)
+    if not access.allowed or access.enrollment is None:
+        raise QuizError(access.message or _("Daftar ke kursus ini terlebih dahulu."))
+    now = timezone.now()
+    attempts = list(QuizAttempt.objects.select_for_update().filter(user=user, module=module))
+    for attempt in attempts:
+        _expire_if_overdue(attempt, now)
+    status = quiz_status(user=user, module=module, attempts=attempts)
+    if status.open_attempt is not None:
+        return status.open_attempt
+    if status.passed:
+        raise QuizError(_("Anda sudah lulus kuis ini."))
+    if status.attempts_left == 0:
+        raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
+    layout = draw_layout(module)
+    if not layout:
+        raise QuizError(_("Kuis ini belum memiliki soal."))
+    try:
+        with transaction.atomic():
+            return QuizAttempt.objects.create(
+                user=user,
+                module=module,
+                number=status.attempts_used + 1,
+                layout=layout,
+                pass_mark=module.quiz_pass_mark,
+                max_points=0,
+                deadline=now + timedelta(minutes=module.quiz_time_limit_minutes)
+                if module.quiz_time_limit_minutes
+                else None,
+            )
+    except IntegrityError:
+        # Two tabs pressed "start" together: the database kept one open attempt.
+        return QuizAttempt.objects.get(user=user, module=module, status=AttemptStatus.IN_PROGRESS)
+
+
+def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:
+    """The attempt's questions and choices in the order they were shown (two queries).
+
+    Questions or choices a trainer deleted since are left out, never re-drawn.
+    """
+    ids = [item["question"] for item in attempt.layout]
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("legal_basis").prefetch_related("choices")}
+    result = []
+    for item in attempt.layout:
+        question = questions.get(item["question"])
+        if question is None:
+            continue
+        by_id = {choice.pk: choice for choice in question.choices.all()}
+        result.append((question, [by_id[c] for c in item["choices"] if c in by_id]))
+    return result
+
+
+def get_attempt_for_user(*, user, attempt_id: int, module: ModulePage) -> QuizAttempt:
+    attempt = QuizAttempt.objects.filter(pk=attempt_id, user=user, module=module).first()
+    if attempt is None:
+        raise AttemptNotFound(_("Percobaan kuis tidak ditemukan."))
+    return attempt
+
+
+@transaction.atomic
+def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[int]]) -> QuizAttempt:
+    """Grade an attempt exactly once. `answers` maps question id → chosen choice ids."""
+    attempt = (
+        QuizAttempt.objects.select_for_update()
+        .select_related("module")
+        .filter(pk=attempt_id, user=user)
+        .first()
+    )
+    if attempt is None:
+        raise AttemptNotFound(_("Percobaan kuis tidak ditemukan."))
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise AttemptAlreadyFinished(attempt)
+    module = attempt.module
+    if not module.live:
+        raise QuizError(_("Kuis ini tidak lagi tersedia."))
+    now = timezone.now()
+    shown = attempt_questions(attempt)
+    keys = [
+        scoring.QuestionKey(
+            id=question.pk,
+            kind=question.kind,
+            points=question.points,
+            correct=frozenset(c.pk for c in choices if c.is_correct),
+        )
+        for question, choices in shown
+    ]
+    max_points = sum(key.points for key in keys)
+    if _expire_if_overdue(attempt, now):
+        QuizAttempt.objects.filter(pk=attempt.pk).update(max_points=max_points)
+        attempt.refresh_from_db()
+        return attempt
+    allowed = {question.pk: {c.pk for c in choices} for question, choices in shown}
+    for question_id, selected in answers.items():
+        if question_id not in allowed or not set(selected) <= allowed[question_id]:
+            raise QuizError(_("Jawaban tidak sesuai dengan soal yang ditampilkan."))
+    result = scoring.score_answers(keys, answers, pass_mark=attempt.pass_mark)
+    updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+        status=AttemptStatus.SUBMITTED,
+        submitted_at=now,
+        score_points=result.score_points,
+        max_points=result.max_points,
+        score_percent=result.percent,
+        passed=result.passed,
+    )
+    if not updated:
+        raise AttemptAlreadyFinished(attempt)
+    by_id = {question.pk: question for question, _choices in shown}
+    rows = AttemptAnswer.objects.bulk_create(
+        [
+            AttemptAnswer(
+                attempt=attempt,
+                question_id=answer.question_id,
+                is_correct=answer.is_correct,
+                points_awarded=answer.points_awarded,
+                question_text=by_id[answer.question_id].text,
+                legal_basis_id=by_id[answer.question_id].legal_basis_id,
+                provision=by_id[answer.question_id].provision,
+            )
+            for answer in result.answers
+        ]
+    )
+    Through = AttemptAnswer.selected_choices.through
+    Through.objects.bulk_create(
+        [
+            Through(attemptanswer_id=row.pk, choice_id=choice_id)
+            for row, answer in zip(rows, result.answers, strict=True)
+            for choice_id in answer.selected
+        ]
+    )
+    if result.passed:
+        module_complete(user=user, module=module, by_quiz=True)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def show_correct_answers(*, module: ModulePage, attempt: QuizAttempt, status: QuizStatus) -> bool:
+    policy = module.quiz_review_policy
+    if policy == ReviewPolicy.ALWAYS:
+        return True
+    if policy == ReviewPolicy.AFTER_PASS_OR_LAST:
+        return status.passed or status.attempts_left == 0
+    return False
+
+
+def module_is_completed(*, user, module: ModulePage) -> bool:
+    return ModuleProgress.objects.filter(user=user, module=module, completed_at__isnull=False).exists()
