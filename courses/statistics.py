@@ -1,0 +1,132 @@
+"""Quiz statistics for trainers: how each quiz, question and choice performs,
+and which provisions of the law officers get wrong. Aggregates in the database,
+a fixed number of queries per report."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+
+from courses.models import AttemptAnswer, Choice, CoursePage, ModulePage, Question, QuizAttempt
+from courses.models.progress import AttemptStatus
+from lms import roles
+from lms.models import Agency
+
+
+def agencies_for_user(user) -> list[Agency]:
+    """Trainers see their own agency; reviewers and admins see every agency."""
+    agencies = Agency.objects.order_by("short_name")
+    if user.is_superuser or user.groups.filter(name=roles.REVIEWER).exists():
+        return list(agencies)
+    codes = [code for code, group in roles.TRAINER_GROUPS.items() if group in {g.name for g in user.groups.all()}]
+    return list(agencies.filter(code__in=codes))
+
+
+def _share(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def quiz_modules_for_agencies(agencies) -> list[ModulePage]:
+    """Modules with questions under the given agencies' courses, with attempt aggregates."""
+    courses = list(CoursePage.objects.filter(agency__in=agencies).only("path", "depth", "title"))
+    if not courses:
+        return []
+    prefix = Q()
+    for course in courses:
+        prefix |= Q(path__startswith=course.path, depth=course.depth + 1)
+    finished = ~Q(quiz_attempts__status=AttemptStatus.IN_PROGRESS)
+    modules = (
+        ModulePage.objects.filter(prefix)
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            attempt_count=Count("quiz_attempts", filter=finished, distinct=True),
+            passed_count=Count("quiz_attempts", filter=finished & Q(quiz_attempts__passed=True), distinct=True),
+        )
+        .filter(question_count__gt=0)
+        .order_by("path")
+    )
+    averages = dict(
+        QuizAttempt.objects.filter(module__in=modules.values("pk"))
+        .exclude(status=AttemptStatus.IN_PROGRESS)
+        .values_list("module_id")
+        .annotate(avg=Avg("score_percent"))
+    )
+    by_path = {course.path: course for course in courses}
+    result = list(modules)
+    for module in result:
+        module.course_title = by_path[module.path[: -module.steplen]].title
+        module.pass_rate = _share(module.passed_count, module.attempt_count)
+        module.average_score = averages.get(module.pk)
+    return result
+
+
+@dataclass
+class ChoiceStat:
+    choice: Choice
+    picks: int
+    share: int | None
+
+
+@dataclass
+class QuestionStat:
+    question: Question
+    answered: int
+    correct: int
+    share_correct: int | None
+    choices: list[ChoiceStat]
+
+
+def quiz_statistics(module: ModulePage) -> dict:
+    attempts = QuizAttempt.objects.filter(module=module).exclude(status=AttemptStatus.IN_PROGRESS)
+    summary = attempts.aggregate(
+        attempts=Count("pk"),
+        passed=Count("pk", filter=Q(passed=True)),
+        expired=Count("pk", filter=Q(status=AttemptStatus.EXPIRED)),
+        officers=Count("user", distinct=True),
+        average=Avg("score_percent"),
+    )
+    summary["pass_rate"] = _share(summary["passed"], summary["attempts"])
+    questions = (
+        Question.objects.filter(page=module)
+        .select_related("legal_basis")
+        .annotate(
+            answered=Count("answers", distinct=True),
+            correct=Count("answers", filter=Q(answers__is_correct=True), distinct=True),
+        )
+        .order_by("sort_order")
+    )
+    choices = Choice.objects.filter(question__page=module).annotate(picks=Count("picked_in")).order_by("sort_order")
+    choices_by_question = {}
+    for choice in choices:
+        choices_by_question.setdefault(choice.question_id, []).append(choice)
+    stats = []
+    for question in questions:
+        stats.append(
+            QuestionStat(
+                question=question,
+                answered=question.answered,
+                correct=question.correct,
+                share_correct=_share(question.correct, question.answered),
+                choices=[
+                    ChoiceStat(choice=c, picks=c.picks, share=_share(c.picks, question.answered))
+                    for c in choices_by_question.get(question.pk, [])
+                ],
+            )
+        )
+    return {"summary": summary, "questions": stats}
+
+
+def provision_statistics(agency: Agency) -> list[dict]:
+    """Share of correct answers per legal provision across all the agency's quizzes."""
+    course_paths = list(CoursePage.objects.filter(agency=agency).values_list("path", flat=True))
+    if not course_paths:
+        return []
+    prefix = Q()
+    for path in course_paths:
+        prefix |= Q(attempt__module__path__startswith=path)
+    rows = (
+        AttemptAnswer.objects.filter(prefix, legal_basis__isnull=False)
+        .values("legal_basis__short_name", "provision")
+        .annotate(answered=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
+        .order_by("legal_basis__short_name", "provision")
+    )
+    return [{**row, "share_correct": _share(row["correct"], row["answered"])} for row in rows]
