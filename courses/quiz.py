@@ -21,14 +21,13 @@ from courses.models import AttemptAnswer, ModulePage, ModuleProgress, Question, 
 from courses.models.pages import QuestionOrder, ReviewPolicy
 from courses.models.progress import AttemptStatus
 from courses.services import module_access, module_complete
+from lms.errors import DomainError
 
 _rng = random.SystemRandom()
 
 
-class QuizError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class QuizError(DomainError):
+    pass
 
 
 class AttemptNotFound(QuizError):

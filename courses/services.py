@@ -12,18 +12,15 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress
 from courses.signals import course_completed
+from lms.errors import DomainError
 
 
-class EnrollmentError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class EnrollmentError(DomainError):
+    pass
 
 
-class ProgressError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class ProgressError(DomainError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -286,15 +286,21 @@ class ModulePage(RoutablePageMixin, Page):
             return redirect(self.url)
         return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
 
+    def _attempt_or_404(self, request, attempt_id):
+        """Only the officer's own attempts at this module exist for them."""
+        from courses import quiz
+
+        try:
+            return quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
+        except quiz.AttemptNotFound:
+            raise Http404 from None
+
     @path("kuis/<int:attempt_id>/", name="quiz_attempt")
     def quiz_attempt(self, request, attempt_id):
         from courses import quiz
         from courses.forms import QuizSubmissionForm
 
-        try:
-            attempt = quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
-        except quiz.AttemptNotFound:
-            raise Http404
+        attempt = self._attempt_or_404(request, attempt_id)
         result_url = self.url + self.reverse_subpage("quiz_result", args=[attempt.pk])
         if attempt.status != "in_progress":
             return redirect(result_url)
@@ -321,13 +327,9 @@ class ModulePage(RoutablePageMixin, Page):
 
     @path("kuis/<int:attempt_id>/hasil/", name="quiz_result")
     def quiz_result(self, request, attempt_id):
-        from courses import quiz
         from courses.selectors import attempt_review
 
-        try:
-            attempt = quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
-        except quiz.AttemptNotFound:
-            raise Http404
+        attempt = self._attempt_or_404(request, attempt_id)
         if attempt.status == "in_progress":
             return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
         return self.render(
