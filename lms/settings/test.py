@@ -10,11 +10,13 @@ os.environ.setdefault("TASKS_BACKEND", "immediate")
 from .base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pimpasa-test-media-"))  # noqa: F405
+# Each test gets its own MEDIA_ROOT from conftest.py; this is only the fallback.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "pimpasa-test-media"  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pimpasa-test-static-"))  # noqa: F405
+STATIC_ROOT = Path(tempfile.gettempdir()) / "pimpasa-test-static"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
