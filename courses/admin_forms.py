@@ -20,9 +20,13 @@ class ModulePageForm(WagtailAdminPageForm):
         questions = self.formsets.get("questions")
         kept_questions = 0
         if questions is not None:
+            # The page form is cleaned before its formsets: validate them now to read their data.
+            questions.is_valid()
             for question_form, data in _kept(questions.forms):
                 kept_questions += 1
-                choices = [choice for _form, choice in _kept(question_form.formsets["choices"].forms)]
+                choices_formset = question_form.formsets["choices"]
+                choices_formset.is_valid()
+                choices = [choice for _form, choice in _kept(choices_formset.forms)]
                 self._check_choices(question_form, data.get("kind"), choices)
         draw = cleaned.get("quiz_draw_count") or 0
         if draw and draw > kept_questions:

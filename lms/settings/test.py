@@ -20,3 +20,4 @@ STATIC_ROOT = Path(tempfile.gettempdir()) / "pimpasa-test-static"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
