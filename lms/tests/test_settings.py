@@ -1,0 +1,55 @@
+"""Settings come from the environment; production refuses to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(settings_module: str, **env) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL"}}
+    clean.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_without_secret_key_fails_with_a_clear_message():
+    result = run_check("lms.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_off_without_secret_key_fails_even_in_dev_settings():
+    result = run_check("lms.settings.dev", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_starts_with_secret_key_and_hosts():
+    result = run_check(
+        "lms.settings.production",
+        SECRET_KEY="a-long-random-production-secret-for-this-test-only-0123456789",
+        ALLOWED_HOSTS="pimpasa.example.go.id",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_debug_flag_is_refused():
+    result = run_check("lms.settings.dev", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_database_url_selects_the_database(tmp_path):
+    db_file = tmp_path / "custom.sqlite3"
+    code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="lms.settings.dev", DATABASE_URL=f"sqlite:///{db_file}")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == str(db_file)
