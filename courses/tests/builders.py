@@ -48,3 +48,17 @@ def make_module(*, course, title="Modul", questions=(), **kwargs) -> ModulePage:
         module.questions.add(question)
     course.add_child(instance=module)
     return module
+
+
+def quiz_questions(count=3, *, choices=3, correct=0, **fields) -> list[dict]:
+    """`count` question specs for `make_module(questions=...)`: "Soal 1?" … with choices
+    "Pilihan 1.0" …, the one at position `correct` (0-based, or a set for multiple choice) right."""
+    right = correct if isinstance(correct, (set, frozenset)) else {correct}
+    return [
+        {
+            "text": f"Soal {number}?",
+            **fields,
+            "choices": [(f"Pilihan {number}.{index}", index in right) for index in range(choices)],
+        }
+        for number in range(1, count + 1)
+    ]
