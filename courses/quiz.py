@@ -59,7 +59,16 @@ class QuizStatus:
 def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt]) -> QuizStatus:
     used = len(attempts)
     left = max(module.quiz_max_attempts - used, 0) if module.quiz_max_attempts else None
-    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    now = timezone.now()
+    # An attempt past its deadline is not offered again; starting or submitting expires it.
+    open_attempt = next(
+        (
+            a
+            for a in attempts
+            if a.status == AttemptStatus.IN_PROGRESS and not (a.deadline and now > a.deadline + deadline_grace())
+        ),
+        None,
+    )
     return QuizStatus(
         attempts_used=used,
         attempts_left=left,
@@ -68,8 +77,9 @@ def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt]) -> Qui
     )
 
 
-def draw_layout(module: ModulePage, *, rng=_rng) -> list[dict]:
+def draw_layout(module: ModulePage, *, rng=None) -> list[dict]:
     """Choose and order the questions (and their choices) one attempt will show."""
+    rng = rng or _rng
     questions = list(module.questions.prefetch_related("choices").order_by("sort_order", "pk"))
     if module.quiz_draw_count and module.quiz_draw_count < len(questions):
         questions = rng.sample(questions, module.quiz_draw_count)
@@ -91,8 +101,14 @@ def _expire_if_overdue(attempt: QuizAttempt, now) -> bool:
         return False
     if now <= attempt.deadline + deadline_grace():
         return False
+    max_points = sum(question.points for question, _choices in attempt_questions(attempt))
     updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-        status=AttemptStatus.EXPIRED, submitted_at=now, passed=False, score_points=0, score_percent=0
+        status=AttemptStatus.EXPIRED,
+        submitted_at=now,
+        passed=False,
+        score_points=0,
+        score_percent=0,
+        max_points=max_points,
     )
     attempt.refresh_from_db()
     return bool(updated)
@@ -189,10 +205,7 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
         )
         for question, choices in shown
     ]
-    max_points = sum(key.points for key in keys)
     if _expire_if_overdue(attempt, now):
-        QuizAttempt.objects.filter(pk=attempt.pk).update(max_points=max_points)
-        attempt.refresh_from_db()
         return attempt
     allowed = {question.pk: {c.pk for c in choices} for question, choices in shown}
     for question_id, selected in answers.items():
@@ -243,7 +256,8 @@ def show_correct_answers(*, module: ModulePage, attempt: QuizAttempt, status: Qu
     if policy == ReviewPolicy.ALWAYS:
         return True
     if policy == ReviewPolicy.AFTER_PASS_OR_LAST:
-        return status.passed or status.attempts_left == 0
+        # "Last" means the last attempt is over: while it is open, its key must stay hidden.
+        return status.passed or (status.attempts_left == 0 and status.open_attempt is None)
     return False
 
 

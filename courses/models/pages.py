@@ -306,8 +306,9 @@ class ModulePage(RoutablePageMixin, Page):
             return redirect(result_url)
         shown = quiz.attempt_questions(attempt)
         form = QuizSubmissionForm(shown, request.POST if request.method == "POST" else None)
-        if request.method == "POST":
-            overdue = attempt.deadline and timezone.now() > attempt.deadline + quiz.deadline_grace()
+        # Past the deadline (and its grace) the attempt is closed as expired, whatever was sent.
+        overdue = attempt.deadline and timezone.now() > attempt.deadline + quiz.deadline_grace()
+        if request.method == "POST" or overdue:
             if overdue or form.is_valid():
                 try:
                     quiz.quiz_attempt_submit(

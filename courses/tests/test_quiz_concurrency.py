@@ -1,0 +1,147 @@
+"""An attempt is graded once and a module has one open attempt per officer, even when
+requests race (double clicks, two tabs, a retrying proxy), and the database itself
+refuses a second grading or a second open attempt."""
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from courses import quiz
+from courses.models import AttemptAnswer, ModuleProgress, QuizAttempt
+from courses.models.progress import AttemptStatus
+from courses.services import enrollment_create
+from courses.tests.builders import (
+    make_catalog,
+    make_course,
+    make_module,
+    quiz_questions,
+)
+from lms.tests.factories import make_officer
+
+THREADS = 8
+
+
+def run_together(count, work):
+    """Run `work()` in `count` threads released at the same instant; return what each
+    returned or raised."""
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = work()
+        except Exception as error:  # noqa: BLE001 - the outcome under test
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    return outcomes
+
+
+def build_quiz():
+    course = make_course(catalog=make_catalog())
+    module = make_module(course=course, title="Kuis Serentak", questions=quiz_questions(4), quiz_max_attempts=0)
+    officer = make_officer()
+    enrollment_create(user=officer, course=course)
+    return officer, module
+
+
+def all_right(attempt):
+    return {
+        question.pk: frozenset(choice.pk for choice in choices if choice.is_correct)
+        for question, choices in quiz.attempt_questions(attempt)
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+class TestRacingRequests:
+    def test_simultaneous_submissions_grade_the_attempt_once(self):
+        officer, module = build_quiz()
+        attempt = quiz.quiz_attempt_start(user=officer, module=module)
+        answers = all_right(attempt)
+
+        outcomes = run_together(
+            THREADS, lambda: quiz.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers=answers)
+        )
+
+        graded = [o for o in outcomes if isinstance(o, QuizAttempt)]
+        refused = [o for o in outcomes if isinstance(o, quiz.AttemptAlreadyFinished)]
+        assert len(graded) == 1, outcomes
+        assert len(refused) == THREADS - 1, outcomes
+        attempt.refresh_from_db()
+        assert (attempt.status, attempt.passed, attempt.score_points) == (AttemptStatus.SUBMITTED, True, 4)
+        assert AttemptAnswer.objects.filter(attempt=attempt).count() == 4
+        assert AttemptAnswer.selected_choices.through.objects.filter(attemptanswer__attempt=attempt).count() == 4
+        progress = ModuleProgress.objects.get(user=officer, module=module)
+        assert progress.completed_at is not None
+
+    def test_simultaneous_starts_open_one_attempt(self):
+        officer, module = build_quiz()
+
+        outcomes = run_together(THREADS, lambda: quiz.quiz_attempt_start(user=officer, module=module).pk)
+
+        assert all(isinstance(o, int) for o in outcomes), outcomes
+        assert len(set(outcomes)) == 1
+        attempts = QuizAttempt.objects.filter(user=officer, module=module)
+        assert attempts.count() == 1
+        assert attempts.get().status == AttemptStatus.IN_PROGRESS
+
+
+@pytest.mark.django_db
+class TestConstraints:
+    """What the database refuses even if the service layer were bypassed."""
+
+    def test_a_question_is_answered_once_per_attempt(self):
+        officer, module = build_quiz()
+        attempt = quiz.quiz_attempt_start(user=officer, module=module)
+        question = module.questions.first()
+        row = {"attempt": attempt, "question": question, "is_correct": False, "points_awarded": 0, "question_text": "x"}
+        AttemptAnswer.objects.create(**row)
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AttemptAnswer.objects.create(**{**row, "is_correct": True, "points_awarded": 1})
+        assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
+
+    def test_one_open_attempt_per_officer_and_module(self):
+        officer, module = build_quiz()
+        first = quiz.quiz_attempt_start(user=officer, module=module)
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            QuizAttempt.objects.create(user=officer, module=module, number=2, pass_mark=70, layout=first.layout)
+        assert QuizAttempt.objects.filter(user=officer, module=module).count() == 1
+
+    def test_a_finished_attempt_does_not_block_the_next(self):
+        officer, module = build_quiz()
+        first = quiz.quiz_attempt_start(user=officer, module=module)
+        QuizAttempt.objects.filter(pk=first.pk).update(status=AttemptStatus.SUBMITTED, submitted_at=timezone.now())
+
+        second = QuizAttempt.objects.create(user=officer, module=module, number=2, pass_mark=70, layout=first.layout)
+        assert second.status == AttemptStatus.IN_PROGRESS
+
+    def test_attempt_numbers_do_not_repeat(self):
+        officer, module = build_quiz()
+        first = quiz.quiz_attempt_start(user=officer, module=module)
+        QuizAttempt.objects.filter(pk=first.pk).update(status=AttemptStatus.SUBMITTED, submitted_at=timezone.now())
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            QuizAttempt.objects.create(user=officer, module=module, number=1, pass_mark=70, layout=first.layout)
+
+    def test_other_officers_each_have_their_own_open_attempt(self):
+        officer, module = build_quiz()
+        other = make_officer()
+        enrollment_create(user=other, course=module.course)
+
+        mine = quiz.quiz_attempt_start(user=officer, module=module)
+        theirs = quiz.quiz_attempt_start(user=other, module=module)
+        assert mine.pk != theirs.pk
+        assert QuizAttempt.objects.filter(module=module, status=AttemptStatus.IN_PROGRESS).count() == 2
