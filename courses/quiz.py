@@ -44,6 +44,13 @@ def deadline_grace() -> timedelta:
     return timedelta(seconds=getattr(settings, "QUIZ_DEADLINE_GRACE_SECONDS", 30))
 
 
+def is_overdue(attempt: QuizAttempt, now=None) -> bool:
+    """An open attempt past its deadline and the grace period: it can only expire now."""
+    if attempt.status != AttemptStatus.IN_PROGRESS or not attempt.deadline:
+        return False
+    return (now or timezone.now()) > attempt.deadline + deadline_grace()
+
+
 @dataclass(frozen=True)
 class QuizStatus:
     attempts_used: int
@@ -62,12 +69,7 @@ def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt]) -> Qui
     now = timezone.now()
     # An attempt past its deadline is not offered again; starting or submitting expires it.
     open_attempt = next(
-        (
-            a
-            for a in attempts
-            if a.status == AttemptStatus.IN_PROGRESS and not (a.deadline and now > a.deadline + deadline_grace())
-        ),
-        None,
+        (a for a in attempts if a.status == AttemptStatus.IN_PROGRESS and not is_overdue(a, now)), None
     )
     return QuizStatus(
         attempts_used=used,
@@ -97,9 +99,7 @@ def draw_layout(module: ModulePage, *, rng=None) -> list[dict]:
 
 
 def _expire_if_overdue(attempt: QuizAttempt, now) -> bool:
-    if attempt.status != AttemptStatus.IN_PROGRESS or not attempt.deadline:
-        return False
-    if now <= attempt.deadline + deadline_grace():
+    if not is_overdue(attempt, now):
         return False
     max_points = sum(question.points for question, _choices in attempt_questions(attempt))
     updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
@@ -195,6 +195,8 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
     if not module.live:
         raise QuizError(_("Kuis ini tidak lagi tersedia."))
     now = timezone.now()
+    if _expire_if_overdue(attempt, now):
+        return attempt
     shown = attempt_questions(attempt)
     keys = [
         scoring.QuestionKey(
@@ -205,8 +207,6 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
         )
         for question, choices in shown
     ]
-    if _expire_if_overdue(attempt, now):
-        return attempt
     allowed = {question.pk: {c.pk for c in choices} for question, choices in shown}
     for question_id, selected in answers.items():
         if question_id not in allowed or not set(selected) <= allowed[question_id]:

@@ -58,13 +58,13 @@ def module_access(*, user, module: ModulePage, course: CoursePage) -> ModuleAcce
         if module.permissions_for_user(user).can_edit():
             return ModuleAccess(allowed=True)
         return ModuleAccess(allowed=False, message=_("Daftar ke kursus ini terlebih dahulu untuk membuka modulnya."))
-    earlier = course.get_modules().filter(path__lt=module.path).values_list("pk", flat=True)
+    earlier = set(course.get_modules().filter(path__lt=module.path).values_list("pk", flat=True))
     done = set(
-        ModuleProgress.objects.filter(user=user, module__in=list(earlier), completed_at__isnull=False).values_list(
+        ModuleProgress.objects.filter(user=user, module__in=earlier, completed_at__isnull=False).values_list(
             "module_id", flat=True
         )
     )
-    if set(earlier) - done:
+    if earlier - done:
         return ModuleAccess(
             allowed=False,
             message=_("Selesaikan modul sebelumnya terlebih dahulu; modul dibuka secara berurutan."),

@@ -12,7 +12,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -307,7 +306,7 @@ class ModulePage(RoutablePageMixin, Page):
         shown = quiz.attempt_questions(attempt)
         form = QuizSubmissionForm(shown, request.POST if request.method == "POST" else None)
         # Past the deadline (and its grace) the attempt is closed as expired, whatever was sent.
-        overdue = attempt.deadline and timezone.now() > attempt.deadline + quiz.deadline_grace()
+        overdue = quiz.is_overdue(attempt)
         if request.method == "POST" or overdue:
             if overdue or form.is_valid():
                 try:
