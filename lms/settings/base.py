@@ -271,6 +271,7 @@ CONTENT_SECURITY_POLICY = {
 }
 CSP_ADMIN_PREFIXES = ("/admin/",)
 CSP_ADMIN_ADDITIONS = {
+    "script-src": ["'unsafe-inline'"],
     "style-src": ["'unsafe-inline'"],
     "img-src": ["blob:", "https:"],
     "frame-src": ["'self'", "https:"],
