@@ -8,8 +8,6 @@ truncated file (a 500 on upload); the field below turns it into the form's
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
@@ -27,4 +25,12 @@ class CheckedImageField(WagtailImageField):
 class ImageForm(BaseImageForm):
     """settings.WAGTAILIMAGES_IMAGE_FORM_BASE"""
 
-    file = CheckedImageField(label=capfirst(_("berkas")))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, as Wagtail builds its own, so the size and type limits are read
+        # from the settings in force now (not frozen when this module was imported).
+        if "file" in self.fields:
+            original = self.fields["file"]
+            self.fields["file"] = CheckedImageField(
+                label=original.label, required=original.required, widget=original.widget
+            )
