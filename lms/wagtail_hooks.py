@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail import hooks
 
-from lms import admin_views, audit
+from lms import admin_views, audit, roles
 from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
 
 
@@ -92,3 +92,12 @@ class SuperuserMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_lockouts_menu_item():
     return SuperuserMenuItem(_("Login terkunci"), reverse("lms_lockouts"), icon_name="lock", order=900)
+
+
+@hooks.register("after_create_page")
+def set_up_a_new_catalog(request, page):
+    """A catalog made by hand in the admin gets the same permissions and review workflow as the demo's."""
+    from courses.models import CourseIndexPage
+
+    if isinstance(page.specific, CourseIndexPage):
+        roles.sync_catalog(catalog=page)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.images.models import Image
 from wagtail.models import Collection, ModelLogEntry, Page, Workflow, WorkflowState
-from wagtail.test.utils.form_data import nested_form_data
+from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from courses.models import CoursePage, ModulePage
 from courses.tests.builders import make_course
@@ -152,6 +152,31 @@ def png_bytes(size=(2, 2)) -> bytes:
     buffer = BytesIO()
     PILImage.new("RGB", size, "white").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_migrations_create_the_roles_collections_and_workflow():
+    """On a freshly migrated database, before any demo data."""
+    assert set(roles.ALL_GROUPS) <= set(Group.objects.values_list("name", flat=True))
+    assert set(roles.AGENCY_COLLECTIONS.values()) <= set(Collection.objects.values_list("name", flat=True))
+    workflow = Workflow.objects.get(name=roles.REVIEW_WORKFLOW)
+    assert [t.specific.groups.get().name for t in workflow.tasks] == [roles.REVIEWER]
+    assert not Group.objects.get(name=roles.TRAINER_POLRI).permissions.filter(codename__startswith="publish").exists()
+
+
+def test_a_catalog_created_in_the_admin_gets_permissions_and_the_workflow(client):
+    from lms.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Beranda", slug="beranda"))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.post(
+        f"/admin/pages/add/courses/courseindexpage/{home.pk}/",
+        nested_form_data({"title": "Katalog Baru", "slug": "katalog-baru", "intro": rich_text("")}),
+    )
+    assert response.status_code == 302
+    catalog = Page.objects.get(slug="katalog-baru")
+    assert catalog.get_workflow().name == roles.REVIEW_WORKFLOW
+    assert catalog.group_permissions.filter(group__name=roles.TRAINER_POLRI, permission__codename="add_page").exists()
 
 
 class TestReviewWorkflow:
