@@ -135,6 +135,33 @@ class TestRateLimitDecorator:
         assert body["retry_after"] >= 1
         assert "Terlalu banyak permintaan" in body["detail"]
 
+    def test_the_budget_is_shared_through_redis(self, view):
+        """Production keeps the counters in Redis; two app servers share one budget."""
+        import uuid
+
+        import redis
+        from django.core.cache import caches
+        from django.test import override_settings
+
+        url = "redis://127.0.0.1:6379/15"
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis at 127.0.0.1:6379")
+        # A prefix of our own, and no cache.clear() (it would FLUSHDB a shared server): the keys expire in a minute.
+        redis_cache = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"pimpasa-test-{uuid.uuid4().hex}",
+        }
+        factory = RequestFactory()
+        with override_settings(CACHES={"default": redis_cache}):
+            first_server = [view(factory.get("/verify/ABC/"), code="ABC").status_code for _ in range(2)]
+            caches.close_all()  # a fresh connection, as another process would have
+            del caches["default"]
+            second_server = view(factory.get("/verify/ABC/"), code="ABC").status_code
+        assert first_server + [second_server] == [200, 200, 429]
+
     def test_an_unknown_group_is_a_programming_error(self):
         with pytest.raises(KeyError):
             rate_limited("tidak-ada")
