@@ -214,7 +214,7 @@ else:
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Lockout per account and, separately, per address: N failed logins in a row lock either
-# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin > Pengaturan > Akun terkunci).
+# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -244,7 +244,6 @@ if not REDIS_URL:
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; officers log in again the next day
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
