@@ -7,6 +7,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,6 +27,8 @@ def render_certificate(certificate_id: int, attempt: int = 1) -> str:
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None:
         return "missing"
+    if certificate.pdf_ready and default_storage.exists(certificate.pdf.name):
+        return "current"  # enqueued twice (e.g. issued by the demo seed, which renders at once)
     try:
         certificate = services.certificate_render(certificate=certificate)
     except Exception:
