@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
+from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -138,7 +139,27 @@ class _LayeredImageCache(dict):
         prefixes = {hashlib.md5(url.encode(), usedforsecurity=False).hexdigest() for url in asset_urls}
         for key in list(self):
             if key in asset_urls or (isinstance(key, str) and key.split("-", 1)[0] in prefixes):
-                self.shared[key] = dict.__getitem__(self, key)
+                value = dict.__getitem__(self, key)
+                if isinstance(value, RasterImage):
+                    _reuse_encoded_png(value)
+                self.shared[key] = value
+
+
+def _reuse_encoded_png(image: RasterImage) -> None:
+    """WeasyPrint re-encodes a PNG (and its alpha mask) for every document it appears in;
+    a logo or signature is the same in every certificate, so encode it once per process."""
+    if "_get_png_data" in image.__dict__:
+        return
+    encode = image._get_png_data
+    encoded: dict = {}
+
+    def get_png_data(pillow_image):
+        key = (pillow_image.mode, pillow_image.size)
+        if key not in encoded:
+            encoded[key] = encode(pillow_image)
+        return encoded[key]
+
+    image._get_png_data = get_png_data
 
 
 @dataclass(frozen=True)
@@ -152,9 +173,6 @@ class RenderedPdf:
 MINIMAL_UA_STYLESHEET = """
 html, body, div, p, h1 { display: block; }
 head, title, meta, style, link, script { display: none; }
-table { display: table; box-sizing: border-box; border-spacing: 0; }
-tbody { display: table-row-group; } tr { display: table-row; }
-th, td { display: table-cell; } th { font-weight: bold; }
 span { display: inline; } img { display: inline-block; }
 """
 
