@@ -105,9 +105,12 @@ def is_certificate_admin(user) -> bool:
 
 
 def can_download(*, user, certificate: Certificate) -> bool:
+    """The holder (while not revoked: a revoked PDF must not circulate), HR and admins."""
     if not user.is_authenticated:
         return False
-    return certificate.holder_id == user.pk or is_certificate_admin(user)
+    if certificate.holder_id == user.pk and not certificate.is_revoked:
+        return True
+    return is_certificate_admin(user)
 
 
 def can_download_bundle(*, user, agency_code: str) -> bool:
@@ -168,8 +171,8 @@ def certificates_governed_by(template: CertificateTemplate):
 
 
 def certificates_for_bundle(*, course, office=None, village=None):
-    """A course's current certificates (not revoked), optionally of one office or village, for printing."""
-    certificates = Certificate.objects.filter(course=course, revoked_at__isnull=True)
+    """A course's valid certificates (not expired, not revoked), optionally of one office or village, for printing."""
+    certificates = Certificate.objects.valid().filter(course=course)
     if office is not None:
         certificates = certificates.filter(holder__officer_profile__office=office)
     if village is not None:

@@ -258,6 +258,8 @@ def certificate_template_changed(*, template) -> int:
 
 # --- Bulk issuing ------------------------------------------------------------------
 
+BULK_CHUNK = 100  # officers per issuing task
+
 
 def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
     """Issue a course's (or program's) certificate to many officers in the background; returns at once.
@@ -277,9 +279,6 @@ def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
             program_id=program.pk if program is not None else None,
         )
     return len(user_ids)
-
-
-BULK_CHUNK = 100
 
 
 def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -> int:

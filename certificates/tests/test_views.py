@@ -255,3 +255,20 @@ def test_a_bundle_is_private_to_its_requester_and_admins(client, course, class_o
     assert client.get(f"/certificates/bundles/{bundle.pk}/download/").status_code == 404
     client.force_login(UserFactory(groups=[roles.HR]))
     assert client.get(f"/certificates/bundles/{bundle.pk}/download/").status_code == 200
+
+
+def test_a_revoked_pdf_is_not_handed_to_its_holder_but_hr_keeps_access(client, officer, rendered):
+    from certificates.services import certificate_revoke
+
+    certificate_revoke(certificate=rendered, by=UserFactory(groups=[roles.HR]), reason="issued_in_error")
+    client.force_login(officer)
+    assert client.get(f"/certificates/{rendered.pk}/pdf/").status_code == 404
+    client.force_login(UserFactory(groups=[roles.HR]))
+    assert client.get(f"/certificates/{rendered.pk}/pdf/").status_code == 200
+
+
+def test_bundles_leave_out_expired_certificates(client, course, class_of_three):
+    make_certificate(holder=make_officer(full_name="Sudah Lewat"), course=course, issued_on=datetime.date(2023, 1, 1), expires_on=datetime.date(2024, 1, 1))
+    client.force_login(UserFactory(groups=[roles.HR]))
+    client.post(f"/certificates/bundles/course/{course.pk}/", {"format": "zip"})
+    assert CertificateBundle.objects.get().certificate_count == 3
