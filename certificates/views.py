@@ -1,5 +1,7 @@
 """Thin views: verification for anyone, certificates for their holder, bundles for HR and trainers."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -36,6 +38,10 @@ def verify(request, code):
         return render(request, "certificates/verify_not_found.html", context, status=404)
     context = {
         "result": payload,
+        "dates": {
+            key: datetime.date.fromisoformat(payload[key]) if payload[key] else None
+            for key in ("issued_on", "expires_on", "revoked_on")
+        },
         "code_display": code_display(canonical),
         "status_label": CertificateStatus(payload["status"]).label,
         "reason_label": selectors.revocation_reason_label(payload["revocation_reason"]),

@@ -43,6 +43,13 @@ def expired(course, holder):
     )
 
 
+MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
+
+
+def indonesian(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def revoke(certificate, reason=RevocationReason.MISCONDUCT):
     return certificate_revoke(certificate=certificate, by=UserFactory(), reason=reason, note="catatan internal SDM")
 
@@ -57,21 +64,21 @@ def test_valid_certificate_page_shows_the_facts_and_a_masked_nip(client, valid):
     assert "Paspor dan Pencegahan TPPM" in html
     assert "Direktorat Jenderal Imigrasi" in html
     assert valid.serial in html
-    assert valid.issued_on.isoformat() in html and valid.expires_on.isoformat() in html
+    assert indonesian(valid.issued_on) in html and indonesian(valid.expires_on) in html
     assert code_display(valid.code) in html
 
 
 def test_expired_certificate_page_says_expired_with_the_date(client, expired):
     html = client.get(f"/verify/{expired.code}/").content.decode()
     assert "KEDALUWARSA" in html and "verdict-expired" in html
-    assert "2025-01-05" in html
+    assert "5 Januari 2025" in html
 
 
 def test_revoked_certificate_page_says_revoked_with_date_and_reason(client, valid):
     revoke(valid)
     html = client.get(f"/verify/{valid.code}/").content.decode()
     assert "DICABUT" in html and "verdict-revoked" in html
-    assert TODAY.isoformat() in html
+    assert indonesian(TODAY) in html
     assert str(RevocationReason.MISCONDUCT.label) in html
     assert "catatan internal SDM" not in html  # the note is internal; only the category is public
 

@@ -234,3 +234,5 @@ CERTIFICATES = {
     # Bundles of up to this many certificates are built in the request; larger ones by the worker.
     "BUNDLE_SYNC_MAX": int(os.environ.get("CERTIFICATE_BUNDLE_SYNC_MAX", "25")),
 }
+# WeasyPrint logs every rendering step at INFO; keep the worker's log for what matters.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
