@@ -188,3 +188,17 @@ def test_a_course_template_overrides_the_agency_template_and_english_is_availabl
     assert "CERTIFICATE OF COMPLETION" in text.upper()
     assert "has completed Paspor dan Pencegahan TPPM (6 lesson hours)." in text
     assert "TEMPLAT INSTANSI" not in text.upper()
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8000", "https://pimpasa.imigrasi.go.id", "https://sertifikat.kemenimipas.go.id/lms"])
+def test_qr_images_decode_for_many_codes_and_origins(base):
+    import base64
+
+    from certificates.codes import code_generate
+    from certificates.rendering import qr_data_url
+
+    for _ in range(20):
+        url = f"{base}/verify/{code_generate()}/"
+        image = Image.open(io.BytesIO(base64.b64decode(qr_data_url(url).partition(",")[2]))).convert("L")
+        image = image.resize((image.width * 8, image.height * 8), Image.NEAREST)
+        assert [result.text for result in zxingcpp.read_barcodes(image)] == [url]
