@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/kata-sandi/", accounts.password_change, name="password_change"),
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("my/learning/", views.my_learning, name="my_learning"),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

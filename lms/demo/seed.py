@@ -71,7 +71,16 @@ def seed_demo() -> SeedReport:
     villages = _seed_villages(data["villages"], offices, report)
     _seed_staff(report)
     _seed_officers(data["officers"], offices, villages, report)
+    _seed_certificates(data, agencies, report)
     return report
+
+
+def _seed_certificates(data, agencies, report) -> None:
+    from certificates import demo
+
+    demo.seed_program(data["program"], report)
+    demo.seed_templates(agencies.values(), report)
+    demo.seed_certificates(report)
 
 
 def _seed_home(report: SeedReport) -> HomePage:

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 
-from courses.models import Choice, CourseIndexPage, CoursePage, ModulePage, Question
+from certificates.models import Certificate, CertificateTemplate, Program
+from courses.models import Choice, CourseIndexPage, CoursePage, Enrollment, ModulePage, ModuleProgress, Question
 from lms import roles
 from lms.demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
 from lms.models import Agency, HomePage, LegalBasis, Office, OfficerProfile, Village
@@ -44,7 +45,17 @@ def snapshot() -> dict[str, int]:
         "choices": Choice.objects.count(),
         "sites": Site.objects.count(),
         "page revisions": Revision.page_revisions.count(),
+        "programs": Program.objects.count(),
+        "certificate templates": CertificateTemplate.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "rendered certificate files": Certificate.objects.exclude(pdf="").count(),
+        "enrollments": Enrollment.objects.count(),
+        "module progress": ModuleProgress.objects.count(),
     }
+
+
+def certificate_files() -> dict[int, tuple[str, str]]:
+    return dict((pk, (name, sha)) for pk, name, sha in Certificate.objects.values_list("pk", "pdf", "pdf_sha256"))
 
 
 @pytest.fixture
@@ -105,11 +116,38 @@ class TestSeedDemoContent:
         assert [page.specific_class for page in Page.get_first_root_node().get_children()] == [HomePage]
 
 
+class TestSeedDemoCertificates:
+    def test_creates_the_program_of_the_three_courses(self, seeded):
+        program = Program.objects.get(slug="program-dasar-pimpasa")
+        assert program.title == "Program Dasar Pimpasa"
+        assert [course.slug for course in program.courses()] == load_curriculum()["program"]["courses"]
+
+    def test_new_users_see_valid_expiring_expired_and_revoked_certificates_with_pdfs(self, seeded):
+        certificates = Certificate.objects.with_status()
+        assert {certificate.status for certificate in certificates} == {"valid", "expired", "revoked"}
+        assert Certificate.objects.expiring_within(30).exists()
+        assert Certificate.objects.filter(program__slug="program-dasar-pimpasa", holder__username="petugas1").exists()
+        assert all(certificate.pdf and certificate.pdf_sha256 for certificate in certificates)
+
+    def test_demo_holder_sees_and_downloads_their_certificates(self, client, seeded):
+        client.login(username="petugas1", password=DEMO_PASSWORD)
+        html = client.get("/my/certificates/").content.decode()
+        assert "Program Dasar Pimpasa" in html and "Unduh PDF" in html
+        certificate = Certificate.objects.filter(holder__username="petugas1").first()
+        response = client.get(f"/certificates/{certificate.pk}/pdf/")
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+    def test_revoked_demo_certificate_verifies_as_revoked(self, client, seeded):
+        revoked = Certificate.objects.revoked().get()
+        assert client.get(f"/api/v1/verify/{revoked.code}/").json()["status"] == "revoked"
+
+
 class TestSeedDemoIsIdempotent:
     def test_second_run_changes_nothing(self, seeded):
-        before = snapshot()
+        before, files = snapshot(), certificate_files()
         output = seed()
         assert snapshot() == before
+        assert certificate_files() == files  # no PDF rendered again
         assert "nothing changed" in output
 
     def test_second_run_keeps_a_title_a_trainer_edited(self, seeded):
