@@ -1,15 +1,18 @@
-"""Certificate URLs. /verify/ and /api/v1/verify/ are printed on paper: never change them."""
+"""Certificate URLs. /verify/ and /api/v1/verify/ are printed on paper: never change them.
+The three public verification URLs share one rate limit per address (settings.RATE_LIMITS["verify"])
+so that guessing codes is impractical."""
 
 from django.urls import path
 
 from certificates import views
+from lms.ratelimits import rate_limited
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("verify/", views.verify_form, name="verify_form"),
-    path("verify/<str:code>/", views.verify, name="verify"),
-    path("api/v1/verify/<str:code>/", views.verify_json, name="verify_json"),
+    path("verify/", rate_limited("verify")(views.verify_form), name="verify_form"),
+    path("verify/<str:code>/", rate_limited("verify")(views.verify), name="verify"),
+    path("api/v1/verify/<str:code>/", rate_limited("verify")(views.verify_json), name="verify_json"),
     path("my/certificates/", views.my_certificates, name="mine"),
     path("my/certificates/<int:pk>/renew/", views.renew, name="renew"),
     path("certificates/<int:pk>/pdf/", views.download, name="download"),
