@@ -2,10 +2,8 @@
 requests race (double clicks, two tabs, a retrying proxy), and the database itself
 refuses a second grading or a second open attempt."""
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses import quiz
@@ -18,33 +16,10 @@ from courses.tests.builders import (
     make_module,
     quiz_questions,
 )
+from lms.tests.concurrency import run_together
 from lms.tests.factories import make_officer
 
 THREADS = 8
-
-
-def run_together(count, work):
-    """Run `work()` in `count` threads released at the same instant; return what each
-    returned or raised."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return outcomes
 
 
 def build_quiz():

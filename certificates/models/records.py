@@ -1,0 +1,286 @@
+"""What an officer earned: programs (learning paths) and certificate records.
+
+A certificate is a record, not a file: the holder's name and NIP, the title,
+agency, legal basis and hours are copied at issue so that later edits to a
+profile or a course never change what was certified. The PDF is rendered
+from this record and can be rendered again at any time. Records are never
+deleted; HR revokes them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+
+class Program(index.Indexed, ClusterableModel):
+    """A learning path: an ordered set of required courses with its own certificate."""
+
+    code = models.SlugField(
+        _("kode"),
+        max_length=16,
+        unique=True,
+        help_text=_("Kode singkat, mis. PDP; hanya untuk identifikasi internal."),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("judul"), max_length=255)
+    description = models.TextField(_("deskripsi"), blank=True)
+    agency = models.ForeignKey(
+        "lms.Agency",
+        verbose_name=_("instansi penerbit"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+        help_text=_("Instansi yang menerbitkan sertifikat program; nomor serinya mengikuti instansi ini."),
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("masa berlaku (bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila sertifikat program tidak kedaluwarsa."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("code")]),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("agency"), FieldPanel("validity_months")]),
+        MultiFieldPanel([InlinePanel("program_courses", min_num=1, label=_("Kursus"))], heading=_("Kursus wajib")),
+    ]
+    search_fields = [index.SearchField("title"), index.FilterField("code")]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self):
+        return self.title
+
+    def courses(self):
+        from courses.models import CoursePage
+
+        return CoursePage.objects.filter(program_links__program=self).order_by("program_links__sort_order")
+
+    @property
+    def lesson_hours(self) -> int:
+        return sum(course.lesson_hours or 0 for course in self.courses())
+
+
+class ProgramCourse(Orderable):
+    program = ParentalKey(Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="program_courses")
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("kursus"), on_delete=models.PROTECT, related_name="program_links"
+    )
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("kursus program")
+        verbose_name_plural = _("kursus program")
+        constraints = [models.UniqueConstraint(fields=["program", "course"], name="program_course_once")]
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Berlaku")
+    EXPIRED = "expired", _("Kedaluwarsa")
+    REVOKED = "revoked", _("Dicabut")
+
+
+class RevocationReason(models.TextChoices):
+    ISSUED_IN_ERROR = "issued_in_error", _("Diterbitkan karena kesalahan")
+    MISCONDUCT = "misconduct", _("Pelanggaran integritas (mis. kecurangan kuis)")
+    DATA_CORRECTION = "data_correction", _("Koreksi data pemegang")
+    SUPERSEDED = "superseded", _("Digantikan sertifikat baru")
+    OTHER = "other", _("Lainnya")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def with_status(self, today: datetime.date | None = None):
+        """Annotate `status_code` so status can be filtered, ordered and counted in SQL."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            status_code=Case(
+                When(revoked_at__isnull=False, then=Value(CertificateStatus.REVOKED.value)),
+                When(expires_on__lt=today, then=Value(CertificateStatus.EXPIRED.value)),
+                default=Value(CertificateStatus.VALID.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def valid(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today), revoked_at__isnull=True)
+
+    def expired(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(expires_on__lt=today, revoked_at__isnull=True)
+
+    def revoked(self):
+        return self.filter(revoked_at__isnull=False)
+
+    def expiring_within(self, days: int, today: datetime.date | None = None):
+        """Valid today and expiring within the next `days` days (inclusive)."""
+        today = today or timezone.localdate()
+        return self.valid(today).filter(expires_on__lte=today + datetime.timedelta(days=days))
+
+
+class SerialCounter(models.Model):
+    """The last serial number used per agency and year; its row lock makes serials gapless and unique."""
+
+    agency = models.ForeignKey("lms.Agency", verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    last_number = models.PositiveIntegerField(_("nomor terakhir"), default=0)
+
+    class Meta:
+        verbose_name = _("penghitung nomor seri")
+        verbose_name_plural = _("penghitung nomor seri")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="serial_counter_once_per_year")]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
+
+
+class Certificate(models.Model):
+    """An immutable record of a completed course or program. Never deleted; revoked instead."""
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pemegang"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("kursus"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+    )
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+    )
+    cycle = models.PositiveSmallIntegerField(
+        _("siklus"), default=1, help_text=_("1 untuk sertifikat pertama; bertambah setiap perpanjangan.")
+    )
+    agency = models.ForeignKey(
+        "lms.Agency", verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="certificates"
+    )
+
+    # Snapshots taken at issue.
+    holder_name = models.CharField(_("nama pemegang"), max_length=200)
+    holder_nip = models.CharField(_("NIP pemegang"), max_length=18, blank=True)
+    title = models.CharField(_("judul"), max_length=255)
+    agency_name = models.CharField(_("nama instansi"), max_length=200)
+    legal_basis = models.TextField(_("dasar hukum"), blank=True)
+    lesson_hours = models.PositiveSmallIntegerField(_("jam pelajaran (JP)"), default=0)
+
+    issued_on = models.DateField(_("tanggal terbit"))
+    expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    serial = models.CharField(_("nomor seri"), max_length=40, unique=True)
+    serial_year = models.PositiveSmallIntegerField(_("tahun nomor seri"))
+    serial_number = models.PositiveIntegerField(_("urutan nomor seri"))
+    code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
+
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicabut oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revocation_reason = models.CharField(
+        _("alasan pencabutan"), max_length=20, choices=RevocationReason.choices, blank=True
+    )
+    revocation_note = models.TextField(_("catatan pencabutan"), blank=True)
+
+    pdf = models.FileField(_("berkas PDF"), upload_to="certificates/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("dirender pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-serial_number"]
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(course__isnull=False, program__isnull=True) | Q(course__isnull=True, program__isnull=False),
+                name="certificate_for_course_xor_program",
+            ),
+            # Exactly one certificate per officer and course (or program) per validity cycle,
+            # however many times the completion is processed, concurrently or not.
+            models.UniqueConstraint(
+                fields=["holder", "course", "cycle"],
+                condition=Q(course__isnull=False),
+                name="certificate_once_per_course_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["holder", "program", "cycle"],
+                condition=Q(program__isnull=False),
+                name="certificate_once_per_program_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "serial_year", "serial_number"], name="certificate_serial_sequence"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revocation_reason="")
+                | Q(revoked_at__isnull=False) & ~Q(revocation_reason=""),
+                name="certificate_revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="certificate_expires_after_issue",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["holder", "issued_on"]),
+            models.Index(fields=["expires_on"]),
+            models.Index(fields=["holder_name"]),
+            models.Index(fields=["holder_nip"]),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def status_on(self, today: datetime.date) -> CertificateStatus:
+        if self.revoked_at is not None:
+            return CertificateStatus.REVOKED
+        if self.expires_on is not None and self.expires_on < today:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    @property
+    def status(self) -> CertificateStatus:
+        annotated = getattr(self, "status_code", None)
+        if annotated is not None:
+            return CertificateStatus(annotated)
+        return self.status_on(timezone.localdate())
+
+    @property
+    def subject(self):
+        """The course page or program this certificate is for."""
+        return self.course if self.course_id else self.program
+
+    @property
+    def verification_path(self) -> str:
+        return reverse("certificates:verify", kwargs={"code": self.code})

@@ -1,0 +1,179 @@
+"""Issuing and revoking certificates.
+
+Issuing is idempotent and safe under concurrency: the database refuses a
+second certificate for the same holder, course (or program) and cycle, and
+the loser of a race returns the winner's record. Serial numbers come from a
+per-agency, per-year counter row locked for the length of the insert, so
+they are sequential without gaps even when many workers issue at once.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from certificates.codes import code_generate, serial_format
+from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
+from lms.errors import DomainError
+
+
+class CertificateError(DomainError):
+    pass
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def holder_snapshot(user) -> tuple[str, str]:
+    """(name, NIP) as HR knows them now; accounts without a profile fall back to the account name."""
+    profile = getattr(user, "officer_profile", None)
+    if profile is not None:
+        return profile.full_name, profile.nip
+    return user.get_full_name() or user.get_username(), ""
+
+
+def _legal_basis_text(courses) -> str:
+    seen = {}
+    for course in courses:
+        for legal_basis in course.legal_bases.all():
+            seen.setdefault(legal_basis.pk, legal_basis)
+    return "; ".join(basis.title for basis in seen.values())
+
+
+def _subject_fields(*, course, program) -> dict:
+    if (course is None) == (program is None):
+        raise ValueError("certificate_issue needs exactly one of course= or program=")
+    if course is not None:
+        course = course.specific
+        return {
+            "course": course,
+            "agency": course.agency,
+            "title": course.title,
+            "legal_basis": _legal_basis_text([course]),
+            "lesson_hours": course.lesson_hours or 0,
+            "validity_months": course.validity_months,
+        }
+    courses = list(program.courses().prefetch_related("legal_bases"))
+    return {
+        "program": program,
+        "agency": program.agency,
+        "title": program.title,
+        "legal_basis": _legal_basis_text(courses),
+        "lesson_hours": sum(course.lesson_hours or 0 for course in courses),
+        "validity_months": program.validity_months,
+    }
+
+
+def _serial_allocate(*, agency, year: int) -> int:
+    """The next serial number for agency and year; call inside the transaction that inserts it."""
+    SerialCounter.objects.get_or_create(agency=agency, year=year)
+    counter = SerialCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def certificate_issue(*, user, course=None, program=None, issued_on: datetime.date | None = None) -> Certificate:
+    """Issue the certificate for a completed course or program, once per validity cycle.
+
+    Returns the holder's current valid certificate if there is one. A new cycle
+    starts only after the last certificate expired or was revoked.
+    """
+    fields = _subject_fields(course=course, program=program)
+    subject = {"course": fields["course"]} if "course" in fields else {"program": fields["program"]}
+    issued_on = issued_on or timezone.localdate()
+
+    latest = Certificate.objects.filter(holder=user, **subject).order_by("-cycle").first()
+    if latest is not None and latest.status_on(issued_on) == CertificateStatus.VALID:
+        return latest
+    cycle = latest.cycle + 1 if latest is not None else 1
+
+    validity_months = fields.pop("validity_months")
+    holder_name, holder_nip = holder_snapshot(user)
+    agency = fields["agency"]
+    try:
+        # The savepoint also rolls back the serial counter, so a lost race leaves no gap.
+        with transaction.atomic():
+            number = _serial_allocate(agency=agency, year=issued_on.year)
+            certificate = Certificate.objects.create(
+                holder=user,
+                cycle=cycle,
+                holder_name=holder_name,
+                holder_nip=holder_nip,
+                agency_name=agency.name,
+                issued_on=issued_on,
+                expires_on=add_months(issued_on, validity_months) if validity_months else None,
+                serial=serial_format(agency_code=agency.code, year=issued_on.year, number=number),
+                serial_year=issued_on.year,
+                serial_number=number,
+                code=code_generate(),
+                **fields,
+            )
+    except IntegrityError:
+        # A concurrent completion issued this cycle first: the record is theirs and ours.
+        return Certificate.objects.get(holder=user, cycle=cycle, **subject)
+    log(instance=certificate, action="certificates.issue", user=None)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str = "") -> Certificate:
+    """Revoke with who, when and why; a revoked certificate stays revoked."""
+    if reason not in RevocationReason.values:
+        raise CertificateError(_("Pilih alasan pencabutan yang tersedia."))
+    updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=by, revocation_reason=reason, revocation_note=note.strip()
+    )
+    if not updated:
+        raise CertificateError(_("Sertifikat ini sudah dicabut."))
+    certificate.refresh_from_db()
+    log(
+        instance=certificate,
+        action="certificates.revoke",
+        user=by,
+        data={"reason": reason, "note": certificate.revocation_note},
+    )
+    return certificate
+
+
+def programs_containing(course):
+    return Program.objects.filter(program_courses__course=course).distinct()
+
+
+@transaction.atomic
+def program_complete_if_finished(*, user, program: Program, today: datetime.date | None = None) -> Certificate | None:
+    """Issue the program certificate when the officer holds a valid certificate for every required course."""
+    today = today or timezone.localdate()
+    required = set(program.program_courses.values_list("course_id", flat=True))
+    if not required:
+        return None
+    held = set(
+        Certificate.objects.valid(today)
+        .filter(holder=user, course_id__in=required)
+        .values_list("course_id", flat=True)
+    )
+    if not required <= held:
+        return None
+    return certificate_issue(user=user, program=program, issued_on=today)
+
+
+def certificates_for_completion(*, user, course) -> list[Certificate]:
+    """What completing `course` earns: its certificate, and any program it finishes."""
+    issued = [certificate_issue(user=user, course=course)]
+    for program in programs_containing(course):
+        program_certificate = program_complete_if_finished(user=user, program=program)
+        if program_certificate is not None:
+            issued.append(program_certificate)
+    return issued
