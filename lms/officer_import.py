@@ -29,6 +29,7 @@ from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -162,7 +163,15 @@ def _map_columns(header: list[str]) -> dict[str, int]:
 
 
 def expected_header() -> list[str]:
-    return [str(label) for label, _spellings in COLUMNS.values()]
+    """The header row of the downloadable template, always in Bahasa Indonesia."""
+    with translation.override("id"):
+        return [str(label) for label, _spellings in COLUMNS.values()]
+
+
+def example_row() -> list[str]:
+    """A filled-in example for the downloadable template."""
+    return ["198503122010011001", "Budi Santoso, S.H.", "budi.santoso@imigrasi.go.id", "Penata Muda (III/a)",
+            "KANIM-BDG", "Desa Binong", "Kabupaten Subang", "Jawa Barat"]
 
 
 def officer_import_plan(*, table: Table) -> ImportPlan:

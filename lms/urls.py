@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/learning/", views.my_learning, name="my_learning"),
+    path("accounts/", include("lms.account_urls")),
+    path("hr/", include("certificates.hr.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,3 +7,11 @@ from certificates.models.records import (  # noqa: F401
     RevocationReason,
     SerialCounter,
 )
+from certificates.models.hr import (  # noqa: F401,E402
+    BulkVerification,
+    ExportFormat,
+    ExportJob,
+    JobStatus,
+    OfficerImport,
+    OfficerImportStatus,
+)
