@@ -13,7 +13,7 @@ from certificates.models import CertificateStatus
 from lms.models import Agency, Office
 from lms.validators import normalize_nip
 
-EXPIRING = {"30": 30, "60": 60, "90": 90}
+EXPIRING = {"expiring30": 30, "expiring60": 60, "expiring90": 90}
 STATUS_CHOICES = [
     (CertificateStatus.VALID.value, _("Berlaku")),
     (CertificateStatus.EXPIRED.value, _("Kedaluwarsa")),
