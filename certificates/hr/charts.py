@@ -1,11 +1,16 @@
-"""Horizontal bar charts drawn as SVG on the server: no JavaScript, no CDN, readable on a phone."""
+"""Horizontal bar charts drawn as SVG on the server: no JavaScript, no CDN, readable on a phone.
+
+Each item gets its label on a line of its own above the bar, so long course
+titles never collide with the bars at any screen width.
+"""
 
 from dataclasses import dataclass
 
 WIDTH = 640
-LABEL_WIDTH = 260
-BAR_SPACE = WIDTH - LABEL_WIDTH - 70
-ROW_HEIGHT = 30
+BAR_SPACE = WIDTH - 90
+ROW_HEIGHT = 46
+BAR_HEIGHT = 18
+MAX_LABEL = 80
 
 
 @dataclass(frozen=True)
@@ -13,8 +18,9 @@ class Bar:
     label: str
     value: int
     total: int | None
-    y: int
-    text_y: int
+    label_y: int
+    bar_y: int
+    value_y: int
     width: int
     total_width: int
     value_x: int
@@ -26,26 +32,27 @@ class BarChart:
     bars: list[Bar]
     width: int
     height: int
-    bar_x: int
+    bar_height: int
 
 
 def bar_chart(*, title: str, items: list[tuple[str, int, int | None]]) -> BarChart:
-    """`items` are (label, value, total or None); a total draws a pale track the bar fills."""
+    """`items` are (label, value, total or None); a total draws a pale track that the bar fills."""
     scale = max([value for _label, value, _total in items] + [total or 0 for _l, _v, total in items] + [1])
     bars = []
     for index, (label, value, total) in enumerate(items):
-        y = index * ROW_HEIGHT + 4
+        top = index * ROW_HEIGHT
         width = round(BAR_SPACE * value / scale)
         bars.append(
             Bar(
-                label=label if len(label) <= 38 else label[:37] + "…",
+                label=label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…",
                 value=value,
                 total=total,
-                y=y,
-                text_y=y + 16,
+                label_y=top + 15,
+                bar_y=top + 21,
+                value_y=top + 21 + BAR_HEIGHT - 4,
                 width=width,
                 total_width=round(BAR_SPACE * (total or 0) / scale),
-                value_x=LABEL_WIDTH + width + 6,
+                value_x=max(width, round(BAR_SPACE * (total or 0) / scale)) + 6,
             )
         )
-    return BarChart(title=title, bars=bars, width=WIDTH, height=len(items) * ROW_HEIGHT + 8, bar_x=LABEL_WIDTH)
+    return BarChart(title=title, bars=bars, width=WIDTH, height=len(items) * ROW_HEIGHT + 4, bar_height=BAR_HEIGHT)
