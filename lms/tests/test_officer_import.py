@@ -249,3 +249,19 @@ class TestImportPages:
         header, example = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert header == expected_header()
         assert example[0] == NIP_A
+
+
+def test_preview_reads_the_database_in_five_queries_whatever_the_size(office, django_assert_num_queries):
+    OfficerProfileFactory(nip=NIP_A, office=office)
+    VillageFactory(name="Desa Binong", regency="Kabupaten Subang", office=office)
+    few = csv_bytes(*good_rows())
+    many = csv_bytes(*good_rows(), *[
+        f"1980010{1 + n // 100}2005011{n % 100:03d},Petugas {n},p{n}@x.example,,KANIM-BDG,Desa {n % 7},Kab {n % 3},Jawa Barat"
+        for n in range(300)
+    ])
+    with django_assert_num_queries(5):
+        assert plan_for(few).is_valid
+    with django_assert_num_queries(5):
+        plan = plan_for(many)
+    assert plan.is_valid, plan.issues[:2]
+    assert (plan.created, plan.updated) == (301, 1)
