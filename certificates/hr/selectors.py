@@ -1,11 +1,12 @@
 """Reads for the HR workspace, each in a fixed number of queries however many rows there are."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateStatus, Program
@@ -27,8 +28,6 @@ def registry_queryset(*, today: datetime.date | None = None):
 
 # Subjects (course or program) are chosen in one <select>: "c<id>" or "p<id>".
 def subject_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    from django.utils.translation import gettext as _
-
     programs = [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")]
     courses = [
         (f"c{pk}", title)
@@ -60,8 +59,7 @@ class OfficerDetail:
     profile: OfficerProfile | None
     user: object
     courses: list[CourseRow]
-    certificates: list[Certificate]
-    history: dict[int, list[ModelLogEntry]] = field(default_factory=dict)
+    certificates: list[Certificate]  # each with .history: its audit-log entries, oldest first
 
 
 def officer_detail(*, user) -> OfficerDetail:
@@ -107,7 +105,6 @@ def officer_detail(*, user) -> OfficerDetail:
         user=user,
         courses=[CourseRow(progress=progress[c.pk], last_attempt=last_by_course.get(c.pk)) for c in courses],
         certificates=certificates,
-        history=history,
     )
 
 

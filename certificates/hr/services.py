@@ -84,5 +84,4 @@ def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.Impor
     locked.applied_at = timezone.now()
     locked.save(update_fields=["status", "summary", "applied_at"])
     log(locked, audit.OFFICER_IMPORT, user=by, data={"file": locked.filename, "sha256": locked.sha256, **locked.summary})
-    record.refresh_from_db()
     return plan

@@ -196,9 +196,7 @@ def officer_import_preview(request, pk):
     if request.method == "POST":
         try:
             plan = services.officer_import_confirm(record=record, by=request.user)
-        except officer_import.ImportRejected as error:
-            messages.error(request, error.message)
-        except DomainError as error:
+        except DomainError as error:  # ImportRejected included: nothing was written
             messages.error(request, error.message)
         else:
             messages.success(request, _("Impor selesai: %(created)d petugas baru, %(updated)d diperbarui, "
