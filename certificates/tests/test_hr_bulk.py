@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
@@ -142,3 +144,20 @@ def test_thousand_nips_in_a_constant_number_of_queries(world, django_assert_num_
         results = verify_nips(items=many, subject=world.course_a)
     assert len(results) == 1000
     assert {result.state for result in results} >= {"valid", "none", "unknown"}
+
+
+def test_the_page_answers_ten_or_four_hundred_nips_in_the_same_number_of_queries(
+    client, hr, world, django_assert_num_queries
+):
+    profiles = OfficerProfileFactory.create_batch(400, office=world.bandung)
+    for profile in profiles[::2]:
+        make_certificate(holder=profile.user, course=world.course_a)
+    subject = f"c{world.course_a.pk}"
+    post(client, world, subject, nips="\n".join(p.nip for p in profiles[:10]))  # warm caches
+    with CaptureQueriesContext(connection) as ten:
+        client.post(reverse("hr:bulk_verify"), {"subjek": subject, "nips": "\n".join(p.nip for p in profiles[:10])})
+    count = len(ten)
+    with django_assert_num_queries(count):
+        response = client.post(reverse("hr:bulk_verify"), {"subjek": subject, "nips": "\n".join(p.nip for p in profiles)})
+    assert response.status_code == 302
+    assert BulkVerification.objects.latest("pk").counts["valid"] == 200
