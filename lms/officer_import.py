@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from lms import roles
 from lms.errors import DomainError
@@ -418,6 +419,14 @@ def invitation_link(user) -> str:
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
     )
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def officer_invitation_resend(*, user, by) -> None:
+    """Queue a fresh invitation for an officer who has not set a password yet (links expire)."""
+    from lms.tasks import officer_invitations_send
+
+    log(user, "lms.officer_invite", user=by, data={"email": user.email})
+    transaction.on_commit(lambda: officer_invitations_send.enqueue(user_ids=[user.pk]))
 
 
 def officer_invitations_send_now(*, user_ids: list[int]) -> int:

@@ -115,6 +115,18 @@ def officer_detail(request, user_id):
 
 
 @hr_required
+@require_http_methods(["POST"])
+def officer_invite(request, user_id):
+    officer = get_object_or_404(get_user_model(), pk=user_id)
+    if officer.has_usable_password() or not officer.email:
+        messages.error(request, _("Petugas ini sudah mengatur kata sandi atau tidak memiliki email."))
+    else:
+        officer_import.officer_invitation_resend(user=officer, by=request.user)
+        messages.success(request, _("Undangan dikirim ulang ke %(email)s.") % {"email": officer.email})
+    return redirect("hr:officer", user_id=officer.pk)
+
+
+@hr_required
 @require_http_methods(["GET", "POST"])
 def revoke(request, pk):
     certificate = get_object_or_404(Certificate.objects.with_status(), pk=pk)

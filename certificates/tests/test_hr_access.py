@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from certificates.models import BulkVerification, ExportJob, OfficerImport
 from certificates.tests.hr_builders import make_hr_user, make_world
@@ -28,6 +29,7 @@ def hr_urls():
         reverse("hr:export_job", args=[export.pk]),
         reverse("hr:export_download", args=[export.pk]),
         reverse("hr:officer", args=[world.budi.pk]),
+        reverse("hr:officer_invite", args=[world.budi.pk]),
         reverse("hr:bulk_verify"),
         reverse("hr:bulk_verify_result", args=[verification.pk]),
         reverse("hr:bulk_verify_download", args=[verification.pk, "csv"]),
@@ -60,6 +62,7 @@ def test_everyone_else_gets_403(client, hr_urls, make_user):
     for url in hr_urls:
         assert client.get(url).status_code == 403, url
         assert client.post(url).status_code == 403, url
+    assert not ModelLogEntry.objects.filter(action__startswith="hr.").exists()
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,21 @@ def test_preview_reads_the_database_in_five_queries_whatever_the_size(office, dj
         plan = plan_for(many)
     assert plan.is_valid, plan.issues[:2]
     assert (plan.created, plan.updated) == (301, 1)
+
+
+def test_hr_can_resend_an_invitation_until_the_password_is_set(hr_client, office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(csv_bytes(good_rows()[0]))
+    budi = User.objects.get(username=NIP_A)
+    mail.outbox.clear()
+    assert "Kirim ulang undangan" in hr_client.get(f"/hr/petugas/{budi.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(f"/hr/petugas/{budi.pk}/undang/", follow=True)
+    assert "Undangan dikirim ulang" in response.content.decode()
+    assert [message.to for message in mail.outbox] == [["budi@imigrasi.example"]]
+    assert ModelLogEntry.objects.get(action="lms.officer_invite").user == hr_client.user
+    budi.set_password("Sudah-Diatur-2026")
+    budi.save()
+    response = hr_client.post(f"/hr/petugas/{budi.pk}/undang/", follow=True)
+    assert "sudah mengatur kata sandi" in response.content.decode()
+    assert len(mail.outbox) == 1
