@@ -43,6 +43,16 @@ def registry_cells(rows: Iterable[tuple]) -> Iterator[list]:
         ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text that a spreadsheet would run as a formula (=HYPERLINK(...)) is written with a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -53,7 +63,7 @@ def csv_stream(header: list[str], cells: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in cells:
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow(["" if value is None else _inert(value) for value in row])
 
 
 def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progress=None) -> bytes:
@@ -71,7 +81,7 @@ def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progr
         head.append(cell)
     sheet.append(head)
     for count, row in enumerate(cells, start=1):
-        sheet.append(row)
+        sheet.append([_inert(value) for value in row])
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
     buffer = io.BytesIO()

@@ -120,3 +120,14 @@ def test_csv_streams_without_loading_every_row(world):
     stream = exports.csv_stream(exports.registry_header(), exports.registry_cells(export_rows(registry_queryset())))
     assert next(stream).startswith("\ufeffNama,NIP")
     assert next(stream).count(",") >= len(HEADER) - 1
+
+
+def test_formulas_in_names_are_exported_as_text(client, hr, world):
+    world.certificates["joko_b"].__class__.objects.filter(pk=world.certificates["joko_b"].pk).update(
+        holder_name='=HYPERLINK("http://jahat.example","klik")'
+    )
+    rows = list(csv.reader(io.StringIO(streamed(client.get(reverse("hr:export_csv"), {"q": "HYPERLINK"})))))
+    assert rows[1][0] == "'=HYPERLINK(\"http://jahat.example\",\"klik\")"
+    response = client.get(reverse("hr:export_xlsx"), {"q": "HYPERLINK"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=")
