@@ -39,10 +39,13 @@ def check_upload(*, name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> 
     if size == 0:
         raise TableError(_("Berkas kosong."))
     if size > max_bytes:
-        raise TableError(
-            _("Berkas terlalu besar (%(size)s); batasnya %(limit)s. Bagi menjadi beberapa berkas.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
-        )
+        raise TableError(too_large_message(size=size, max_bytes=max_bytes))
+
+
+def too_large_message(*, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+    return _("Berkas terlalu besar (%(size)s); batasnya %(limit)s. Bagi menjadi beberapa berkas.") % {
+        "size": filesizeformat(size), "limit": filesizeformat(max_bytes)
+    }
 
 
 def read_table(*, name: str, data: bytes, max_rows: int = MAX_ROWS, header: bool = True) -> Table:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates.hr import bulk
 from certificates.hr.selectors import subject_choices, subject_from_value
 from certificates.models import RevocationReason
-from lms.tabular import TableError, check_upload, read_table
+from lms.tabular import TableError, check_upload, read_table, too_large_message
 
 
 class UploadField(forms.FileField):
@@ -24,14 +24,29 @@ class UploadField(forms.FileField):
         return upload
 
 
-class OfficerImportForm(forms.Form):
+class UploadLimitMixin:
+    """Shows the size message when `UploadLimitHandler` stopped the file while it arrived."""
+
+    def __init__(self, *args, upload_too_large: bool = False, request_size: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_too_large, self.request_size = upload_too_large, request_size
+        if upload_too_large:
+            self.fields["file"].required = False
+
+    def clean(self):
+        if self.upload_too_large:
+            raise forms.ValidationError({"file": too_large_message(size=self.request_size)})
+        return super().clean()
+
+
+class OfficerImportForm(UploadLimitMixin, forms.Form):
     file = UploadField(
         label=_("Berkas petugas (CSV atau XLSX)"),
         help_text=_("Kolom: NIP, Nama Lengkap, Email, Pangkat/Golongan, Kantor, Desa Binaan, Kabupaten/Kota, Provinsi."),
     )
 
 
-class BulkVerificationForm(forms.Form):
+class BulkVerificationForm(UploadLimitMixin, forms.Form):
     subjek = forms.ChoiceField(label=_("Kursus atau program"))
     nips = forms.CharField(
         label=_("Tempel NIP"),

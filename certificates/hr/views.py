@@ -13,6 +13,7 @@ from certificates.hr import bulk, charts, exports, selectors, services
 from certificates.hr.access import hr_required
 from certificates.hr.filters import RegistryFilter
 from certificates.hr.forms import BulkVerificationForm, OfficerImportForm, RevokeForm
+from certificates.hr.uploads import hr_upload_view
 from certificates.models import BulkVerification, Certificate, ExportJob, JobStatus, OfficerImport
 from certificates.services import CertificateError, certificate_revoke
 from lms import officer_import
@@ -147,10 +148,23 @@ def revoke(request, pk):
     return render(request, "hr/revoke.html", {"certificate": certificate, "form": form})
 
 
+def _upload_form_kwargs(request) -> dict:
+    """Bound on every POST: a stopped oversized upload may leave POST and FILES empty."""
+    if request.method != "POST":
+        return {}
+    return {
+        "data": request.POST,
+        "files": request.FILES,
+        "upload_too_large": request.upload_too_large,
+        "request_size": int(request.META.get("CONTENT_LENGTH") or 0),
+    }
+
+
 @hr_required
+@hr_upload_view
 @require_http_methods(["GET", "POST"])
 def bulk_verify(request):
-    form = BulkVerificationForm(request.POST or None, request.FILES or None)
+    form = BulkVerificationForm(**_upload_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         record = services.bulk_verification_create(
             by=request.user, items=form.cleaned_data["items"], subject=form.cleaned_data["subjek"]
@@ -181,9 +195,10 @@ def bulk_verify_download(request, pk, fmt):
 
 
 @hr_required
+@hr_upload_view
 @require_http_methods(["GET", "POST"])
 def officer_import_upload(request):
-    form = OfficerImportForm(request.POST or None, request.FILES or None)
+    form = OfficerImportForm(**_upload_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

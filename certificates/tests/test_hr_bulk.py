@@ -161,3 +161,11 @@ def test_the_page_answers_ten_or_four_hundred_nips_in_the_same_number_of_queries
         response = client.post(reverse("hr:bulk_verify"), {"subjek": subject, "nips": "\n".join(p.nip for p in profiles)})
     assert response.status_code == 302
     assert BulkVerification.objects.latest("pk").counts["valid"] == 200
+
+
+def test_oversized_upload_gets_the_size_message(client, hr, world):
+    big = SimpleUploadedFile("daftar.csv", b"1" * (6 * 1024 * 1024))
+    response = client.post(reverse("hr:bulk_verify"), {"subjek": f"c{world.course_a.pk}", "file": big})
+    assert response.status_code == 200
+    assert "terlalu besar" in str(response.context["form"].errors["file"])
+    assert not BulkVerification.objects.exists()

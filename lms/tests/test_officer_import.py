@@ -231,11 +231,25 @@ class TestImportPages:
         assert "Impor dibatalkan" in response.content.decode()
         assert not OfficerProfile.objects.exists()
 
-    def test_oversized_file_is_refused_before_reading(self, hr_client, settings):
-        big = SimpleUploadedFile("besar.csv", b"x" * (6 * 1024 * 1024))
+    def test_oversized_file_is_refused_while_it_arrives(self, hr_client, monkeypatch):
+        from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+        stored = []
+        monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", lambda self, data, start: stored.append(len(data)))
+        big = SimpleUploadedFile("besar.csv", b"x" * (50 * 1024 * 1024))
         response = hr_client.post("/hr/impor/", {"file": big})
         assert response.status_code == 200
-        assert "terlalu besar" in response.content.decode()
+        assert "terlalu besar" in str(response.context["form"].errors["file"])
+        assert not stored  # not a byte reached the temporary file
+        assert not OfficerImport.objects.exists()
+
+    def test_csrf_is_still_checked_on_upload_pages(self, office):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(UserFactory(groups=[roles.HR]))
+        response = client.post("/hr/impor/", {"file": SimpleUploadedFile("p.csv", csv_bytes(*good_rows()))})
+        assert response.status_code == 403
         assert not OfficerImport.objects.exists()
 
     @pytest.mark.parametrize("name, data", [("foto.png", b"\x89PNG"), ("petugas.csv", b"\x00\x01\x02binary")])
