@@ -8,17 +8,8 @@ from django.db.models import Avg, Count, Q
 
 from courses.models import AttemptAnswer, Choice, CoursePage, ModulePage, Question, QuizAttempt
 from courses.models.progress import AttemptStatus
-from lms import roles
+from lms.roles import agencies_for_user  # noqa: F401  (used by the admin views)
 from lms.models import Agency
-
-
-def agencies_for_user(user) -> list[Agency]:
-    """Trainers see their own agency; reviewers and admins see every agency."""
-    agencies = Agency.objects.order_by("short_name")
-    if user.is_superuser or user.groups.filter(name=roles.REVIEWER).exists():
-        return list(agencies)
-    codes = [code for code, group in roles.TRAINER_GROUPS.items() if group in {g.name for g in user.groups.all()}]
-    return list(agencies.filter(code__in=codes))
 
 
 def _share(part, whole):

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Pimpasa")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_save, pre_save
+
+        from courses.models import CoursePage
+        from lms import audit, roles
+
+        User = get_user_model()
+        m2m_changed.connect(audit.on_groups_changed, sender=User.groups.through, dispatch_uid="lms_audit_groups")
+        pre_save.connect(audit.on_user_pre_save, sender=User, dispatch_uid="lms_audit_superuser_pre")
+        post_save.connect(audit.on_user_post_save, sender=User, dispatch_uid="lms_audit_superuser_post")
+        post_save.connect(roles.on_course_saved, sender=CoursePage, dispatch_uid="lms_course_permissions")

@@ -1,3 +1,4 @@
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,16 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Kata sandi lama")
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": _("Kata sandi lama salah. Ketik ulang."),
+            "password_mismatch": _("Kedua kata sandi baru tidak sama."),
+        }

@@ -6,20 +6,20 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms import views
-from lms.forms import LoginForm
+from lms import accounts, views
 
 urlpatterns = [
+    path("django-admin/login/", accounts.django_admin_login),
     path("django-admin/", admin.site.urls),
+    # Wagtail's own login view, counted against the login budget (lms/ratelimits.py).
+    path("admin/login/", accounts.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", accounts.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/kata-sandi/", accounts.password_change, name="password_change"),
+    path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("my/learning/", views.my_learning, name="my_learning"),
     path("accounts/", include("lms.account_urls")),
     path("hr/", include("certificates.hr.urls")),

@@ -1,11 +1,14 @@
 """Admin wiring for the site-wide snippets and people data."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail import hooks
 
+from lms import admin_views, audit, roles
 from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
 
 
@@ -66,3 +69,35 @@ class PeopleViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_people_viewsets():
     return PeopleViewSetGroup()
+
+
+# --- Roles and security -------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    audit.register_actions(actions)
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    return [path("login-terkunci/", admin_views.lockouts, name="lms_lockouts")]
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockouts_menu_item():
+    return SuperuserMenuItem(_("Login terkunci"), reverse("lms_lockouts"), icon_name="lock", order=900)
+
+
+@hooks.register("after_create_page")
+def set_up_a_new_catalog(request, page):
+    """A catalog made by hand in the admin gets the same permissions and review workflow as the demo's."""
+    from courses.models import CourseIndexPage
+
+    if isinstance(page.specific, CourseIndexPage):
+        roles.sync_catalog(catalog=page)

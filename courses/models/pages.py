@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
+from lms.page_permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
 
 
 class Level(models.TextChoices):
@@ -64,7 +65,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     """A course of one agency: an ordered set of modules ending in a certificate."""
 
     agency = models.ForeignKey(
@@ -116,6 +117,7 @@ class CoursePage(RoutablePageMixin, Page):
         index.FilterField("level"),
         index.FilterField("agency"),
     ]
+    base_form_class = AgencyScopedPageForm
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
@@ -161,7 +163,7 @@ class ReviewPolicy(models.TextChoices):
     AFTER_PASS_OR_LAST = "after_pass_or_last", _("Tampilkan jawaban benar setelah lulus atau kesempatan habis")
 
 
-class ModulePage(RoutablePageMixin, Page):
+class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     """One lesson of a course, optionally closed by a quiz (or the course's final exam)."""
 
     summary = models.TextField(_("ringkasan"), blank=True)

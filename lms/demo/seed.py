@@ -62,7 +62,7 @@ def seed_demo() -> SeedReport:
     roles.sync_role_permissions()
     home = _seed_home(report)
     catalog = _seed_catalog(home, report)
-    roles.sync_page_permissions(catalog=catalog)
+    roles.sync_catalog(catalog=catalog)
     legal_bases = _seed_legal_bases(data["legal_bases"], report)
     agencies = _seed_agencies(data["agencies"], report)
     for course_data in data["courses"]:

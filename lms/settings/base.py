@@ -6,6 +6,7 @@ ones. Environment-specific modules (dev, test, production) only adjust.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,9 +91,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.audit.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.csp.PathAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -140,6 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -193,6 +207,76 @@ elif TASKS_BACKEND == "db":
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be one of db, rq, immediate.")
 
+# --- Logins, sessions, rate limits, content security (README "Roles and security") ---
+
+# Behind a load balancer REMOTE_ADDR is the balancer; name how many proxies add
+# X-Forwarded-For so lockouts and rate limits count the real client (lms.ratelimits.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Lockout per account and, separately, per address: N failed logins in a row lock either
+# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "lms.accounts.lockout_response"  # renders templates/lms/lockout.html
+AXES_CLIENT_IP_CALLABLE = "lms.ratelimits.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# Request budgets per rate-limit group, "count/period" (s, m, h, d); see lms/ratelimits.py.
+RATE_LIMITS = {
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
+    "verify": os.environ.get("RATE_LIMIT_VERIFY", "30/m"),
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_IP_META_KEY = "lms.ratelimits.client_ip"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit only lists django-redis as supported; Django's own RedisCache
+    # increments atomically (INCR) and is what REDIS_URL selects.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # Without Redis the counters live in each process: fine for one process (local use,
+    # tests); a production with several workers sets REDIS_URL so the limits are shared.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: no inline script anywhere on the site's own pages.
+# The Wagtail admin gets the additions in CSP_ADMIN_ADDITIONS (lms/csp.py says why).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+CSP_ADMIN_PREFIXES = ("/admin/",)
+CSP_ADMIN_ADDITIONS = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:", "https:"],
+    "frame-src": ["'self'", "https:"],
+    "frame-ancestors": ["'self'"],
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pimpasa LMS <noreply@pimpasa.example>")
 
@@ -203,6 +287,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "webm", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# Images: common raster formats only (no SVG: it can carry script), bounded in bytes and pixels.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.ImageForm"  # undecodable images get a form error
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -1,0 +1,45 @@
+"""Admin view: who is locked out of logging in, and a button to unlock them."""
+
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Sum
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lms import audit
+
+
+def lockouts_for_admin() -> dict:
+    """Accounts and addresses at or over the failure limit, counted as django-axes counts them."""
+    limit = settings.AXES_FAILURE_LIMIT
+
+    def over(field):
+        return list(
+            AccessAttempt.objects.values(field)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(failures__gte=limit)
+            .order_by("-last")
+        )
+
+    return {"accounts": over("username"), "addresses": over("ip_address"), "limit": limit}
+
+
+@require_http_methods(["GET", "POST"])
+def lockouts(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        username, ip = request.POST.get("username", ""), request.POST.get("ip_address", "")
+        if not (username or ip):
+            messages.error(request, _("Pilih akun atau alamat yang akan dibuka kuncinya."))
+        else:
+            reset(username=username or None, ip=ip or None)
+            audit.record(request.user, audit.LOCKOUT_RESET, data={"target": username or ip})
+            messages.success(request, _("Kunci login untuk %(target)s dibuka.") % {"target": username or ip})
+        return redirect("lms_lockouts")
+    return TemplateResponse(request, "lms/admin/lockouts.html", {"title": _("Login terkunci"), **lockouts_for_admin()})

@@ -1,0 +1,108 @@
+"""Production settings pass Django's deploy check; every response carries the security
+headers; the site's own pages run no inline script while the Wagtail admin still works."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from courses.models import ModulePage
+from courses.tests.builders import make_course
+from lms import roles
+from lms.tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "a-long-random-production-secret-for-this-test-only-0123456789-abcdefghij",
+    "ALLOWED_HOSTS": "pimpasa.example.go.id",
+    "CSRF_TRUSTED_ORIGINS": "https://pimpasa.example.go.id",
+    "SITE_URL": "https://pimpasa.example.go.id",
+}
+# An executable inline script: <script> without src=, other than JSON data blocks.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    clean.update(DJANGO_SETTINGS_MODULE="lms.settings.production", **PRODUCTION_ENV, **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=180
+    )
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["one-machine", "with-redis"])
+def test_production_passes_the_deploy_check_with_zero_warnings(redis):
+    env = {"DJANGO_DEBUG": "0", **({"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {})}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_cookies_and_transport_settings():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = run_manage("shell", "-c", code, DJANGO_DEBUG="0")
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "True", "False"], result.stderr
+
+
+@pytest.fixture
+def site(catalog):
+    roles.sync_catalog(catalog=catalog)
+    course = make_course(catalog=catalog, agency=AgencyFactory(code="IMI"), modules=1)
+    return {"course": course, "module": ModulePage.objects.child_of(course).get()}
+
+
+def test_public_pages_carry_the_security_headers(client, site):
+    response = client.get(site["course"].url)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_site_pages_contain_no_inline_script(client, site, officer):
+    from courses import services
+
+    services.enrollment_create(user=officer, course=site["course"])
+    urls = ["/", "/kursus/", site["course"].url, "/accounts/login/"]
+    pages = {url: client.get(url) for url in urls}
+    client.force_login(officer)
+    for url in [site["module"].url, "/my/learning/", "/accounts/kata-sandi/"]:
+        pages[url] = client.get(url)
+    for url, response in pages.items():
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), url
+        assert not INLINE_HANDLER.search(html), url
+        assert " style=" not in html, url
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+
+
+def test_the_admin_edit_page_still_renders_under_its_policy(client, site):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(f"/admin/pages/{site['module'].pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "new InlinePanel(" in html  # Wagtail's inline initialisers, allowed on /admin/ only
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in csp
+    assert "frame-ancestors 'self'" in csp
+    preview = client.get(f"/admin/pages/{site['module'].pk}/edit/preview/")
+    assert preview.status_code == 200
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"  # the preview panel's iframe
