@@ -129,7 +129,9 @@ class TestApply:
             follow=True,
         )
         assert "Kata sandi tersimpan" in response.content.decode()
-        assert client.login(username=NIP_A, password="Desa-Binong-2026!")
+        client.post("/accounts/logout/")
+        response = client.post("/accounts/login/", {"username": NIP_A, "password": "Desa-Binong-2026!"})
+        assert response.status_code == 302 and response.wsgi_request.user.username == NIP_A
         assert not client.get("/" + path, follow=True).context["validlink"]  # used once only
 
     def test_one_bad_row_writes_nothing(self, office, django_capture_on_commit_callbacks):
