@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/kata-sandi/", accounts.password_change, name="password_change"),
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("my/learning/", views.my_learning, name="my_learning"),
+    path("accounts/", include("lms.account_urls")),
+    path("hr/", include("certificates.hr.urls")),
     path("", include("certificates.urls")),
 ]
 

@@ -74,6 +74,11 @@ def admin_area(**allowed) -> dict:
     return {**no_access, **{role: DENIED for role in STAFF}, **allowed}
 
 
+def hr_area(status=200) -> dict:
+    """The HR workspace (/hr/): HR and admins only; other signed-in roles get 403."""
+    return logged_in(403, hr=status, admin=status)
+
+
 def django_admin(**allowed) -> dict:
     return {**everyone(DJANGO_ADMIN_LOGIN), **allowed}
 
@@ -99,6 +104,9 @@ URL_MATRIX = {
     "accounts/kata-sandi/": [Row("/accounts/kata-sandi/", logged_in(200))],
     "accounts/kata-sandi/selesai/": [Row("/accounts/kata-sandi/selesai/", logged_in(200))],
     "my/learning/": [Row("/my/learning/", logged_in(200))],
+    # An officer invited by HR sets a password here; a wrong token shows "link expired".
+    "accounts/sandi/<uidb64>/<token>/": [Row("/accounts/sandi/MQ/bukan-token/", everyone(200))],
+    "accounts/sandi/selesai/": [Row("/accounts/sandi/selesai/", everyone(200))],
     # Wagtail's front-end login for private pages; no page is private, so it only shows a form.
     "_util/login/": [Row("/_util/login/", everyone(200))],
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": [
@@ -159,6 +167,27 @@ PREFIX_RULES = {
         Row("/admin/reports/site-history/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/login-terkunci/", admin_area(admin=200)),
         Row("/admin/workflows/list/", admin_area(admin=200)),
+    ],
+    "hr/": [
+        Row("/hr/", hr_area()),
+        Row("/hr/sertifikat/?status=valid&urutan=nama", hr_area()),
+        Row("/hr/sertifikat/ekspor.csv?status=valid", hr_area()),
+        Row("/hr/sertifikat/ekspor.xlsx?status=valid", hr_area()),
+        Row("/hr/sertifikat/999999/cabut/", hr_area(404)),
+        Row("/hr/ekspor/999999/", hr_area(404)),
+        Row("/hr/ekspor/999999/unduh/", hr_area(404)),
+        Row("/hr/petugas/{officer_a_user_id}/", hr_area()),
+        Row("/hr/petugas/{officer_a_user_id}/undang/", hr_area("302=/hr/petugas/{officer_a_user_id}/"), method="POST"),
+        Row("/hr/verifikasi/", hr_area()),
+        Row(
+            "/hr/verifikasi/", hr_area("302>/hr/verifikasi/"), method="POST",
+            data={"subjek": "c{course_id}", "nips": "198503122010011001"},
+        ),
+        Row("/hr/verifikasi/999999/", hr_area(404)),
+        Row("/hr/verifikasi/999999/unduh.csv", hr_area(404)),
+        Row("/hr/impor/", hr_area()),
+        Row("/hr/impor/templat.csv", hr_area()),
+        Row("/hr/impor/999999/", hr_area(404)),
     ],
     "django-admin/": [
         Row("/django-admin/", django_admin(admin=200)),

@@ -1,0 +1,1 @@
+"""The HR (SDM) workspace under /hr/: registry, officer detail, dashboard, exports, bulk verification, officer import."""

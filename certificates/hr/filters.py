@@ -1,0 +1,106 @@
+"""The registry's filters: every one a GET parameter, so a filtered view is a URL HR can share."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certificates.hr.selectors import subject_choices, subject_filter, subject_from_value
+from certificates.models import CertificateStatus
+from lms.models import Agency, Office
+from lms.validators import normalize_nip
+
+EXPIRING = {"expiring30": 30, "expiring60": 60, "expiring90": 90}
+STATUS_CHOICES = [
+    (CertificateStatus.VALID.value, _("Berlaku")),
+    (CertificateStatus.EXPIRED.value, _("Kedaluwarsa")),
+    (CertificateStatus.REVOKED.value, _("Dicabut")),
+    ("expiring30", _("Berakhir dalam 30 hari")),
+    ("expiring60", _("Berakhir dalam 60 hari")),
+    ("expiring90", _("Berakhir dalam 90 hari")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SubjectFilter(django_filters.ChoiceFilter):
+    """One <select> for a course or a program, grouped."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", subject_choices)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        subject = subject_from_value(value)
+        return qs.filter(subject_filter(subject)) if subject is not None else qs.none()
+
+
+class RegistryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari nama, NIP, atau nomor seri"), method="search")
+    instansi = django_filters.ModelChoiceFilter(
+        label=_("Instansi"), field_name="agency", queryset=Agency.objects.all(), empty_label=_("Semua instansi")
+    )
+    subjek = SubjectFilter(label=_("Kursus atau program"), empty_label=_("Semua kursus dan program"))
+    kantor = django_filters.ModelChoiceFilter(
+        label=_("Kantor"),
+        field_name="holder__officer_profile__office",
+        queryset=Office.objects.all(),
+        empty_label=_("Semua kantor"),
+    )
+    provinsi = django_filters.ChoiceFilter(
+        label=_("Provinsi"),
+        field_name="holder__officer_profile__office__province",
+        choices=lambda: [(p, p) for p in Office.objects.order_by("province").values_list("province", flat=True).distinct()],
+        empty_label=_("Semua provinsi"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("Semua status")
+    )
+    terbit_dari = django_filters.DateFilter(
+        label=_("Terbit sejak"), field_name="issued_on", lookup_expr="gte", widget=DateInput
+    )
+    terbit_sampai = django_filters.DateFilter(
+        label=_("Terbit sampai"), field_name="issued_on", lookup_expr="lte", widget=DateInput
+    )
+    urutan = django_filters.OrderingFilter(
+        label=_("Urutkan"),
+        fields=(("holder_name", "nama"), ("issued_on", "terbit"), ("expires_on", "kedaluwarsa")),
+        field_labels={
+            "holder_name": _("Nama"),
+            "issued_on": _("Tanggal terbit"),
+            "expires_on": _("Berlaku sampai"),
+        },
+    )
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(holder_name__icontains=value) | Q(serial__icontains=value)
+        digits = normalize_nip(value)
+        if digits.isdigit():
+            condition |= Q(holder_nip__contains=digits)
+        return queryset.filter(condition)
+
+    def filter_status(self, queryset, name, value):
+        if value in EXPIRING:
+            return queryset.expiring_within(EXPIRING[value], self.today)
+        return queryset.filter(status_code=value)
+
+    @property
+    def qs(self):
+        # A stable order under any sort, so pages never repeat or skip rows.
+        queryset = super().qs
+        ordering = list(queryset.query.order_by) or ["-issued_on", "holder_name"]
+        return queryset.order_by(*ordering, "pk")

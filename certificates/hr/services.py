@@ -1,0 +1,87 @@
+"""Writes of the HR workspace; each one leaves an audit-log entry naming the HR user."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from certificates.hr import audit, bulk
+from certificates.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus, Program
+from lms import officer_import
+from lms.errors import DomainError
+from lms.tabular import read_table
+
+
+def query_without_page(query: QueryDict) -> str:
+    query = query.copy()
+    query.pop("halaman", None)
+    return query.urlencode()
+
+
+@transaction.atomic
+def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, background: bool) -> ExportJob:
+    """Record an export (and its filters); a background job is queued once this commits."""
+    job = ExportJob.objects.create(
+        created_by=by,
+        format=format,
+        query=query_without_page(query),
+        total_rows=total_rows,
+        status=JobStatus.PENDING if background else JobStatus.DONE,
+        finished_at=None if background else timezone.now(),
+    )
+    log(job, audit.EXPORT, user=by, data={"format": format, "filters": job.query, "rows": total_rows})
+    if background:
+        from certificates.hr.tasks import export_xlsx_build
+
+        transaction.on_commit(lambda: export_xlsx_build.enqueue(job_id=job.pk))
+    return job
+
+
+@transaction.atomic
+def bulk_verification_create(*, by, items: list[bulk.NipInput], subject) -> BulkVerification:
+    results = bulk.verify_nips(items=items, subject=subject)
+    record = BulkVerification.objects.create(
+        created_by=by,
+        course=None if isinstance(subject, Program) else subject,
+        program=subject if isinstance(subject, Program) else None,
+        subject_title=subject.title,
+        results=bulk.as_json(results),
+        counts=bulk.counts(results),
+    )
+    log(record, audit.BULK_VERIFY, user=by, data={"subject": subject.title, "nips": len(results), **record.counts})
+    return record
+
+
+def officer_import_table(record: OfficerImport):
+    with record.file.open("rb") as handle:
+        return read_table(name=record.filename, data=handle.read())
+
+
+@transaction.atomic
+def officer_import_upload(*, by, name: str, data: bytes) -> OfficerImport:
+    """Check a file and keep it for its preview; raises TableError if it cannot be read at all."""
+    plan = officer_import.officer_import_plan(table=read_table(name=name, data=data))
+    record = OfficerImport(created_by=by, filename=name[:255], sha256=hashlib.sha256(data).hexdigest(),
+                           summary=plan.summary())
+    record.file.save(name, ContentFile(data), save=False)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.ImportPlan:
+    """Import the previewed file: all rows or none (ImportRejected); logged with the HR user."""
+    locked = OfficerImport.objects.select_for_update().get(pk=record.pk)
+    if locked.status == OfficerImportStatus.APPLIED:
+        raise DomainError(_("Berkas ini sudah diimpor sebelumnya."))
+    plan = officer_import.officer_import_apply(table=officer_import_table(locked), by=by)
+    locked.status = OfficerImportStatus.APPLIED
+    locked.summary = plan.summary()
+    locked.applied_at = timezone.now()
+    locked.save(update_fields=["status", "summary", "applied_at"])
+    log(locked, audit.OFFICER_IMPORT, user=by, data={"file": locked.filename, "sha256": locked.sha256, **locked.summary})
+    return plan

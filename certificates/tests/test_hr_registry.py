@@ -1,0 +1,117 @@
+"""The HR registry: filters that combine into shareable URLs, sorting, paging, constant queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.tests.factories import make_certificate
+from certificates.tests.hr_builders import make_hr_user, make_world
+from lms.tests.factories import make_officer
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("hr:registry")
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+@pytest.fixture
+def hr_client(client):
+    client.force_login(make_hr_user())
+    return client
+
+
+def serials(response) -> list[str]:
+    return [certificate.serial for certificate in response.context["certificates"]]
+
+
+def keys(world, response) -> set[str]:
+    by_serial = {certificate.serial: key for key, certificate in world.certificates.items()}
+    return {by_serial[serial] for serial in serials(response)}
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, {"budi_a", "budi_b", "budi_program", "siti_a_revoked", "siti_a", "joko_b"}),
+        ({"status": "valid"}, {"budi_a", "budi_program", "siti_a", "joko_b"}),
+        ({"status": "expired"}, {"budi_b"}),
+        ({"status": "revoked"}, {"siti_a_revoked"}),
+        ({"status": "expiring30"}, {"siti_a"}),
+        ({"status": "expiring60"}, {"siti_a"}),
+        ({"status": "expiring90"}, {"siti_a", "joko_b"}),
+        ({"q": "siti"}, {"siti_a_revoked", "siti_a"}),
+        ({"q": "19881105 201212 1 003"}, {"joko_b"}),
+        ({"provinsi": "Sumatera Utara"}, {"joko_b"}),
+    ],
+)
+def test_filters(hr_client, world, params, expected):
+    assert keys(world, hr_client.get(URL, params)) == expected
+
+
+def test_filters_by_agency_subject_office_and_dates_combine(hr_client, world):
+    assert keys(world, hr_client.get(URL, {"instansi": world.polri.pk})) == {"budi_b", "joko_b"}
+    assert keys(world, hr_client.get(URL, {"subjek": f"p{world.program.pk}"})) == {"budi_program"}
+    assert keys(world, hr_client.get(URL, {"subjek": f"c{world.course_a.pk}", "kantor": world.bandung.pk})) == {
+        "budi_a", "siti_a_revoked", "siti_a"
+    }
+    today = timezone.localdate()
+    params = {
+        "terbit_dari": (today - datetime.timedelta(days=120)).isoformat(),
+        "terbit_sampai": today.isoformat(),
+        "status": "valid",
+    }
+    assert keys(world, hr_client.get(URL, params)) == {"budi_a", "budi_program", "joko_b"}
+    serial = world.certificates["budi_b"].serial
+    assert keys(world, hr_client.get(URL, {"q": serial})) == {"budi_b"}
+
+
+def test_nonsense_parameters_do_not_break_the_page(hr_client, world):
+    response = hr_client.get(URL, {"status": "bogus", "subjek": "x9", "terbit_dari": "kemarin", "halaman": "zz"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+
+
+def test_sorting_by_name_and_expiry(hr_client, world):
+    names = [c.holder_name for c in hr_client.get(URL, {"urutan": "nama"}).context["certificates"]]
+    assert names == sorted(names)
+    descending = [c.holder_name for c in hr_client.get(URL, {"urutan": "-nama"}).context["certificates"]]
+    assert descending == sorted(names, reverse=True)
+    expiries = [c.expires_on for c in hr_client.get(URL, {"urutan": "kedaluwarsa", "status": "valid"}).context["certificates"]]
+    assert expiries == sorted(expiries)
+
+
+def test_filtered_page_links_keep_the_filters(hr_client, world):
+    page = hr_client.get(URL, {"status": "valid", "urutan": "nama"}).content.decode()
+    assert 'href="/hr/sertifikat/ekspor.csv?status=valid&amp;urutan=nama"' in page
+    assert "?status=valid&amp;urutan=-nama" in page  # the name header toggles direction and keeps the filter
+
+
+def test_pagination(hr_client, world):
+    officer = make_officer(full_name="Zaenal", office=world.medan)
+    for _ in range(60):
+        make_certificate(holder=officer, course=world.course_b, cycle=_ + 1)
+    first = hr_client.get(URL, {"urutan": "nama"})
+    second = hr_client.get(URL, {"urutan": "nama", "halaman": 2})
+    assert len(serials(first)) == 50 and len(serials(second)) == 16
+    assert not set(serials(first)) & set(serials(second))
+    assert "halaman=2" in first.content.decode()
+
+
+def test_query_count_does_not_grow_with_rows(hr_client, world, django_assert_num_queries):
+    hr_client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        hr_client.get(URL, {"status": "valid"})
+    for index in range(30):
+        holder = make_officer(full_name=f"Petugas {index}", office=world.bandung)
+        make_certificate(holder=holder, course=world.course_a)
+    with django_assert_num_queries(len(few)):
+        response = hr_client.get(URL, {"status": "valid"})
+    assert len(serials(response)) == 34
