@@ -68,8 +68,8 @@ def test_my_certificates_query_count_is_constant(client, catalog, imigrasi, offi
         course = make_course(catalog=catalog, agency=imigrasi, title=f"Kursus {number}", slug=f"kursus-{number}")
         make_certificate(holder=officer, course=course, revoked=number % 3 == 1)
     client.force_login(officer)
-    # session, user, certificates; the header's catalog link (3) and the Wagtail user bar's permissions (2)
-    with django_assert_num_queries(8):
+    # session, user, certificates; the header: catalog link (3) and HR link (1); the Wagtail user bar (2)
+    with django_assert_num_queries(9):
         response = client.get("/my/certificates/")
     assert response.content.decode().count('class="card certificate ') == count
 
