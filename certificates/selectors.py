@@ -178,3 +178,37 @@ def certificates_for_bundle(*, course, office=None, village=None):
     if village is not None:
         certificates = certificates.filter(holder__officer_profile__village=village)
     return certificates.select_related("agency").order_by("holder_name", "serial")
+
+
+# --- Issuing in bulk -------------------------------------------------------------------
+
+
+def officers_awaiting_certificate(*, course=None, program=None, office=None, today: datetime.date | None = None):
+    """Active officers who earned `course` (completed it) or `program` (hold a valid certificate
+    of each required course) but hold no valid certificate for it: what a bulk issue would issue."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from courses.models import Enrollment
+
+    if (course is None) == (program is None):
+        raise ValueError("officers_awaiting_certificate needs exactly one of course= or program=")
+    today = today or timezone.localdate()
+    users = get_user_model().objects.filter(is_active=True, groups__name=roles.OFFICER)
+    if office is not None:
+        users = users.filter(officer_profile__office=office)
+    if course is not None:
+        completed = Enrollment.objects.filter(course=course, completed_at__isnull=False).values("user_id")
+        holders = Certificate.objects.valid(today).filter(course=course).values("holder_id")
+        return users.filter(pk__in=completed).exclude(pk__in=holders)
+    required = list(program.program_courses.values_list("course_id", flat=True))
+    qualified = (
+        Certificate.objects.valid(today)
+        .filter(course_id__in=required)
+        .values("holder_id")
+        .annotate(courses=Count("course_id", distinct=True))
+        .filter(courses=len(required))
+        .values("holder_id")
+    )
+    holders = Certificate.objects.valid(today).filter(program=program).values("holder_id")
+    return users.filter(pk__in=qualified).exclude(pk__in=holders)

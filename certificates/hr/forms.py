@@ -93,3 +93,30 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wajib: jelaskan dasar pencabutan (mis. nomor surat)."),
     )
+
+
+class BulkIssueForm(forms.Form):
+    subjek = forms.ChoiceField(
+        label=_("Kursus atau program"),
+        error_messages={"required": _("Pilih kursus atau program."), "invalid_choice": _("Pilih kursus atau program.")},
+    )
+    office = forms.ModelChoiceField(
+        label=_("Kantor"),
+        queryset=None,
+        required=False,
+        empty_label=_("Semua kantor"),
+        help_text=_("Batasi pada petugas satu kantor, mis. setelah hari pelatihan."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from lms.models import Office
+
+        super().__init__(*args, **kwargs)
+        self.fields["subjek"].choices = [("", _("Pilih kursus atau program"))] + subject_choices()
+        self.fields["office"].queryset = Office.objects.order_by("name")
+
+    def clean_subjek(self):
+        subject = subject_from_value(self.cleaned_data["subjek"])
+        if subject is None:
+            raise forms.ValidationError(_("Pilih kursus atau program."))
+        return subject

@@ -85,3 +85,25 @@ def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.Impor
     locked.save(update_fields=["status", "summary", "applied_at"])
     log(locked, audit.OFFICER_IMPORT, user=by, data={"file": locked.filename, "sha256": locked.sha256, **locked.summary})
     return plan
+
+
+def certificates_issue_awaiting(*, subject, office=None, by) -> int:
+    """Queue the certificates officers have earned but not yet received; returns how many, at once.
+
+    The worker issues and renders them (certificates.services.certificates_issue_bulk), so the
+    request stays fast for a thousand officers.
+    """
+    from certificates.selectors import officers_awaiting_certificate
+    from certificates.services import certificates_issue_bulk
+
+    kind = "program" if isinstance(subject, Program) else "course"
+    user_ids = list(officers_awaiting_certificate(**{kind: subject}, office=office).values_list("pk", flat=True))
+    if user_ids:
+        certificates_issue_bulk(user_ids=user_ids, **{kind: subject})
+    log(
+        subject,
+        audit.BULK_ISSUE,
+        user=by,
+        data={"subject": subject.title, "office": office.code if office else None, "officers": len(user_ids)},
+    )
+    return len(user_ids)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ekspor/<int:pk>/unduh/", views.export_job_download, name="export_download"),
     path("petugas/<int:user_id>/", views.officer_detail, name="officer"),
     path("petugas/<int:user_id>/undang/", views.officer_invite, name="officer_invite"),
+    path("terbitkan/", views.bulk_issue, name="bulk_issue"),
     path("verifikasi/", views.bulk_verify, name="bulk_verify"),
     path("verifikasi/<int:pk>/", views.bulk_verify_result, name="bulk_verify_result"),
     path("verifikasi/<int:pk>/unduh.<str:fmt>", views.bulk_verify_download, name="bulk_verify_download"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from certificates.hr import bulk, charts, exports, selectors, services
 from certificates.hr.access import hr_required
 from certificates.hr.filters import RegistryFilter
-from certificates.hr.forms import BulkVerificationForm, OfficerImportForm, RevokeForm
+from certificates.hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
 from certificates.hr.uploads import hr_upload_view
 from certificates.models import BulkVerification, Certificate, ExportJob, JobStatus, OfficerImport
 from certificates.services import CertificateError, certificate_revoke
@@ -146,6 +146,25 @@ def revoke(request, pk):
             messages.success(request, _("Sertifikat %(serial)s dicabut.") % {"serial": certificate.serial})
         return redirect("hr:officer", user_id=certificate.holder_id)
     return render(request, "hr/revoke.html", {"certificate": certificate, "form": form})
+
+
+@hr_required
+def bulk_issue(request):
+    form = BulkIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.certificates_issue_awaiting(
+            subject=form.cleaned_data["subjek"], office=form.cleaned_data["office"], by=request.user
+        )
+        if count:
+            messages.success(
+                request,
+                _("%(count)s sertifikat diantrekan. Sertifikat terbit dan PDF-nya disiapkan di latar belakang.")
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Tidak ada petugas yang menunggu sertifikat ini."))
+        return redirect("hr:bulk_issue")
+    return render(request, "hr/bulk_issue.html", {"form": form})
 
 
 def _upload_form_kwargs(request) -> dict:

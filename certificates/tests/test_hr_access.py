@@ -31,6 +31,7 @@ def hr_urls():
         reverse("hr:officer", args=[world.budi.pk]),
         reverse("hr:officer_invite", args=[world.budi.pk]),
         reverse("hr:bulk_verify"),
+        reverse("hr:bulk_issue"),
         reverse("hr:bulk_verify_result", args=[verification.pk]),
         reverse("hr:bulk_verify_download", args=[verification.pk, "csv"]),
         reverse("hr:officer_import"),

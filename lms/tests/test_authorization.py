@@ -185,6 +185,8 @@ PREFIX_RULES = {
         ),
         Row("/hr/verifikasi/999999/", hr_area(404)),
         Row("/hr/verifikasi/999999/unduh.csv", hr_area(404)),
+        Row("/hr/terbitkan/", hr_area()),
+        Row("/hr/terbitkan/", hr_area("302=/hr/terbitkan/"), method="POST", data={"subjek": "c{course_id}"}),
         Row("/hr/impor/", hr_area()),
         Row("/hr/impor/templat.csv", hr_area()),
         Row("/hr/impor/999999/", hr_area(404)),

@@ -3,15 +3,17 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.selectors import officers_awaiting_certificate
 from certificates.services import certificates_issue_bulk
-from courses.models import CoursePage, Enrollment
+from courses.models import CoursePage
 from lms import roles
+from lms.models import Office
 
 
 class Command(BaseCommand):
     help = (
         "Enqueue certificate issuing for officers; returns at once, the task worker issues and renders. "
-        "By default only officers who completed the course get one."
+        "By default only officers who completed the course and hold no valid certificate for it get one."
     )
 
     def add_arguments(self, parser):
@@ -20,14 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--all-officers", action="store_true", help="Every officer, completed or not (HR decision)")
 
     def handle(self, *args, course, office=None, all_officers=False, **options):
-        users = get_user_model().objects.filter(groups__name=roles.OFFICER, is_active=True)
-        if office:
-            users = users.filter(officer_profile__office__code=office)
         found = CoursePage.objects.filter(slug=course).first()
         if found is None:
             raise CommandError(f"No course with slug {course!r}.")
-        if not all_officers:
-            completed = Enrollment.objects.filter(course=found, completed_at__isnull=False).values("user_id")
-            users = users.filter(pk__in=completed)
+        office_found = Office.objects.filter(code=office).first() if office else None
+        if office and office_found is None:
+            raise CommandError(f"No office with code {office!r}.")
+        if all_officers:
+            users = get_user_model().objects.filter(groups__name=roles.OFFICER, is_active=True)
+            if office_found is not None:
+                users = users.filter(officer_profile__office=office_found)
+        else:
+            users = officers_awaiting_certificate(course=found, office=office_found)
         count = certificates_issue_bulk(user_ids=users.values_list("pk", flat=True), course=found)
         self.stdout.write(f"Enqueued certificates for {count} officer(s); the task worker issues and renders them.")
