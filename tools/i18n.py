@@ -37,7 +37,7 @@ def compile_all() -> int:
 
 def fill_source_language() -> int:
     for po_path in catalogues(SOURCE_LANGUAGE):
-        po = polib.pofile(str(po_path), wrapwidth=0)
+        po = polib.pofile(str(po_path), wrapwidth=79)
         filled = 0
         for entry in po:
             if entry.obsolete:

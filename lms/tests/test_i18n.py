@@ -163,7 +163,9 @@ def test_login_errors_in_english(catalog, client):
     soup = page(
         client.post(reverse("login"), {"username": "siapa", "password": "salah-sekali"}, HTTP_ACCEPT_LANGUAGE="en")
     )
-    assert soup.select_one("[role=alert]").get_text(strip=True).startswith("Wrong username or password.")
+    alert = soup.select_one("[role=alert]")
+    assert alert.p.get_text() == "Please check the following:"
+    assert alert.li.get_text().startswith("Wrong username or password.")
 
 
 @pytest.fixture
