@@ -35,18 +35,38 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
-def browser():
+_browser = {}
+
+
+def pytest_collection_finish(session):
+    """Start Chromium before any test touches the database. Starting Playwright
+    gives this thread a new context, and Django keeps its connections per context:
+    started in the middle of the session, it would hand later tests a fresh
+    connection object without the snapshot serialized_rollback restores from."""
+    if not any(item.get_closest_marker("e2e") for item in session.items):
+        return
+    if not Path(CHROMIUM).exists():
+        _browser["error"] = f"{CHROMIUM} is missing: run .ci/install-system-deps (apt-get install chromium)"
+        return
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run .ci/install-system-deps (apt-get install chromium)")
+    _browser["playwright"] = sync_playwright().start()
+    _browser["browser"] = _browser["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def pytest_sessionfinish(session):
+    if "browser" in _browser:
+        _browser.pop("browser").close()
+        _browser.pop("playwright").stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if "error" in _browser:
+        pytest.fail(_browser["error"])
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make npm` (npm ci in tools/a11y)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return _browser["browser"]
 
 
 @pytest.fixture

@@ -111,3 +111,11 @@ def my_learning(page, demo: Demo):
     demo.log_in(page, OFFICER)
     demo.enrol(OFFICER, demo.course())
     page.goto(demo.url("/my/learning/"))
+
+
+@page_type("module-with-attempts")
+def module_with_attempts(page, demo: Demo):
+    """The module page again, now with its quiz's attempt history table."""
+    quiz_result(page, demo)
+    page.get_by_role("link", name="Kembali ke modul").click()
+    page.get_by_role("table").wait_for()
