@@ -191,3 +191,15 @@ def test_trainer_can_choose_indonesian_or_english_in_the_admin(trainer, client):
     soup = page(client.get(reverse("wagtailadmin_account")))
     options = {option["value"] for option in soup.select("select[name='locale-preferred_language'] option")}
     assert {"id", "en"} <= options
+
+
+def test_login_field_errors_are_summarised_announced_and_linked_to_their_fields(catalog, client):
+    soup = page(client.post(reverse("login"), {"username": "", "password": ""}))
+    alert = soup.select_one("[role=alert]")
+    assert alert.has_attr("autofocus") and alert["tabindex"] == "-1"
+    links = alert.select("a")
+    assert [" ".join(link.get_text().split()) for link in links] == ["Kolom ini harus diisi."] * 2
+    for link in links:
+        field = soup.select_one(link["href"])
+        assert field["aria-invalid"] == "true"
+        assert soup.find(id=field["aria-describedby"]).get_text(strip=True) == link.get_text(strip=True)
