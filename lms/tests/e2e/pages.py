@@ -115,7 +115,14 @@ def my_learning(page, demo: Demo):
 
 @page_type("module-with-attempts")
 def module_with_attempts(page, demo: Demo):
-    """The module page again, now with its quiz's attempt history table."""
-    quiz_result(page, demo)
-    page.get_by_role("link", name="Kembali ke modul").click()
+    """The module page with its quiz's attempt history table (one graded attempt
+    is enough: an earlier entry's, or a new one)."""
+    from courses.models import QuizAttempt
+
+    module = demo.modules(demo.course())[0]
+    if not QuizAttempt.objects.filter(user=demo.user(OFFICER), module=module).exclude(status="in_progress").exists():
+        quiz_result(page, demo)
+    else:
+        demo.log_in(page, OFFICER)
+    page.goto(demo.url(module.url))
     page.get_by_role("table").wait_for()
