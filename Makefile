@@ -12,12 +12,14 @@ PYTEST_ARGS ?=
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install setup run worker test check clean-db
+.PHONY: help install messages-compile messages npm setup run worker test e2e check clean-db
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
 	@echo "            with the background task worker beside it; Ctrl-C stops both"
 	@echo "make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make e2e    only the browser tests (Playwright + /usr/bin/chromium; screenshots in test-artifacts/)"
+	@echo "make messages  refresh locale/*/django.po from the source after adding strings (needs gettext)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)" >&2; exit 1; }
@@ -33,7 +35,29 @@ $(VENV)/.installed: requirements.txt | $(PY)
 
 install: $(VENV)/.installed
 
-setup: install
+# Translation catalogues are compiled with polib (tools/i18n.py), so no GNU
+# gettext is needed to run or test; only `make messages` (xgettext) needs it.
+messages-compile: install
+	$(PY) tools/i18n.py compile
+
+# Re-extract every string from the source into both catalogues, copy the
+# Indonesian source text into the id catalogue, then list what English lacks.
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l id -l en --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=tools --ignore=staticfiles \
+		--ignore=media --ignore=test-artifacts --ignore='*/tests/*'
+	$(PY) tools/i18n.py fill-id
+	@$(PY) tools/i18n.py check || echo "make messages: translate the entries above in locale/en/LC_MESSAGES/django.po" >&2
+
+# axe-core for the browser tests, from the npm registry at the locked version.
+A11Y := tools/a11y
+$(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: run .ci/install-system-deps" >&2; exit 1; }
+	cd $(A11Y) && npm ci --no-audit --no-fund --loglevel=error
+
+npm: $(A11Y)/node_modules/.package-lock.json
+
+setup: install messages-compile
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py seed_demo
 
@@ -56,7 +80,7 @@ run: setup
 worker: install
 	$(DEV) $(PY) manage.py db_worker --queue-name '*'
 
-check: install
+check: install messages-compile npm
 	$(TEST) $(PY) manage.py check --fail-level WARNING
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run
 
@@ -66,6 +90,10 @@ test: check
 	@$(TEST) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
+
+# Only the real-browser tests (also part of `make test`).
+e2e: check
+	$(TEST) $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

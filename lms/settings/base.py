@@ -160,10 +160,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_learning"
 LOGOUT_REDIRECT_URL = "/"
 
-# Bahasa Indonesia first, English second.
+# Bahasa Indonesia first, English second. Source strings are Indonesian; the
+# catalogues in locale/ are compiled by `make setup`/`make test` (see README).
+# Dates follow lms/formats/ ("23 November 2026"); the Wagtail admin speaks the
+# language each user picks in their account (Indonesian unless they choose).
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("Bahasa Inggris"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
