@@ -263,3 +263,14 @@ class TestRoleChangesAudited:
         user.is_superuser = True
         user.save()
         assert ModelLogEntry.objects.filter(object_id=str(user.pk), action=audit.SUPERUSER_GRANTED).exists()
+
+
+def test_wagtail_default_groups_that_would_bypass_the_agency_restriction_are_gone():
+    from wagtail.models import GroupApprovalTask
+
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    # Pages outside the catalog still go through a reviewer.
+    assert all(
+        task.groups.filter(name=roles.REVIEWER).exists()
+        for task in GroupApprovalTask.objects.filter(name="Moderators approval")
+    )
