@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
+from lms.cache import SharedPageCacheMixin
 
 
 class Level(models.TextChoices):
@@ -31,7 +32,7 @@ class Level(models.TextChoices):
     ADVANCED = "lanjutan", _("Lanjutan")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(SharedPageCacheMixin, Page):
     """The catalog: every live course, filtered by agency, law, level and text."""
 
     intro = RichTextField(_("pengantar"), blank=True)
@@ -64,7 +65,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(SharedPageCacheMixin, RoutablePageMixin, Page):
     """A course of one agency: an ordered set of modules ending in a certificate."""
 
     agency = models.ForeignKey(

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so a cache hit skips only the view: pages that are the same for every anonymous visitor.
+    "lms.cache.SharedPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
