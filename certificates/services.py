@@ -8,13 +8,17 @@ they are sequential without gaps even when many workers issue at once.
 """
 
 import datetime
+import secrets
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
+from certificates.selectors import verification_forget
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from lms.errors import DomainError
 
@@ -125,6 +129,7 @@ def certificate_issue(*, user, course=None, program=None, issued_on: datetime.da
         # A concurrent completion issued this cycle first: the record is theirs and ours.
         return Certificate.objects.get(holder=user, cycle=cycle, **subject)
     log(instance=certificate, action="certificates.issue", user=None)
+    certificate_render_enqueue(certificate=certificate)
     return certificate
 
 
@@ -145,6 +150,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
         user=by,
         data={"reason": reason, "note": certificate.revocation_note},
     )
+    transaction.on_commit(lambda: verification_forget(certificate.code))
     return certificate
 
 
@@ -176,4 +182,116 @@ def certificates_for_completion(*, user, course) -> list[Certificate]:
         program_certificate = program_complete_if_finished(user=user, program=program)
         if program_certificate is not None:
             issued.append(program_certificate)
+    return issued
+
+
+# --- PDF files ---------------------------------------------------------------------
+# A request never renders: it enqueues, and the worker renders from the record.
+
+
+def _enqueue_render(certificate_id: int) -> None:
+    from certificates.tasks import render_certificate
+
+    render_certificate.enqueue(certificate_id)
+
+
+def certificate_render_enqueue(*, certificate: Certificate) -> None:
+    """Render the PDF in the background once the surrounding transaction commits."""
+    transaction.on_commit(lambda: _enqueue_render(certificate.pk))
+
+
+def _pdf_file_name(certificate: Certificate) -> str:
+    # Not guessable from the serial: the PDF is only handed out through the permission check.
+    return f"{certificate.serial.replace('/', '-')}-{secrets.token_hex(8)}.pdf"
+
+
+def certificate_render(*, certificate: Certificate) -> Certificate:
+    """Render the PDF from the record and store it with its SHA-256; the record itself is untouched.
+
+    Only the file fields are written (by UPDATE), so a revocation committed
+    while the PDF was rendering is never overwritten.
+    """
+    from certificates.rendering import render_certificate_pdf
+    from certificates.selectors import template_for_certificate
+
+    certificate = Certificate.objects.select_related("agency__logo").get(pk=certificate.pk)
+    rendered = render_certificate_pdf(certificate, template_for_certificate(certificate))
+    old_name = certificate.pdf.name
+    name = default_storage.save(
+        certificate.pdf.field.generate_filename(certificate, _pdf_file_name(certificate)), ContentFile(rendered.content)
+    )
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(
+            pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False
+        )
+        certificate.refresh_from_db()
+        log(instance=certificate, action="certificates.render", user=None, data={"sha256": rendered.sha256})
+    if old_name and old_name != name:
+        default_storage.delete(old_name)
+    verification_forget(certificate.code)
+    return certificate
+
+
+def certificate_pdf_available(*, certificate: Certificate) -> bool:
+    """Is a current PDF on storage? If not (never rendered, lost, or outdated), ask the worker for one."""
+    if certificate.pdf_ready and default_storage.exists(certificate.pdf.name):
+        return True
+    _enqueue_render(certificate.pk)
+    return False
+
+
+def certificates_rerender(*, certificates) -> int:
+    """Mark the given certificates outdated and enqueue a render for each; returns how many."""
+    ids = list(certificates.values_list("pk", flat=True))
+    Certificate.objects.filter(pk__in=ids).update(pdf_outdated=True)
+    for certificate_id in ids:
+        _enqueue_render(certificate_id)
+    return len(ids)
+
+
+def certificate_template_changed(*, template) -> int:
+    """A template edit marks the PDFs it shapes outdated; they are rendered again on demand."""
+    from certificates.selectors import certificates_governed_by
+
+    return certificates_governed_by(template).filter(pdf_outdated=False).update(pdf_outdated=True)
+
+
+# --- Bulk issuing ------------------------------------------------------------------
+
+
+def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
+    """Issue a course's (or program's) certificate to many officers in the background; returns at once.
+
+    The task issues in chunks; each issue enqueues its own render, so the
+    worker drains the queue certificate by certificate.
+    """
+    from certificates.tasks import issue_certificates
+
+    if (course is None) == (program is None):
+        raise ValueError("certificates_issue_bulk needs exactly one of course= or program=")
+    user_ids = sorted(set(user_ids))
+    for start in range(0, len(user_ids), BULK_CHUNK):
+        issue_certificates.enqueue(
+            user_ids=user_ids[start : start + BULK_CHUNK],
+            course_id=course.pk if course is not None else None,
+            program_id=program.pk if program is not None else None,
+        )
+    return len(user_ids)
+
+
+BULK_CHUNK = 100
+
+
+def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -> int:
+    """The worker's half of bulk issuing: one transaction per certificate, so one failure spoils none."""
+    from django.contrib.auth import get_user_model
+
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.get(pk=course_id) if course_id else None
+    program = Program.objects.get(pk=program_id) if program_id else None
+    issued = 0
+    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
+        certificate_issue(user=user, course=course, program=program)
+        issued += 1
     return issued

@@ -5,7 +5,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from certificates.models import Program
+from certificates.models import CertificateTemplate, Program
+from certificates.services import certificate_template_changed
 
 
 class ProgramViewSet(SnippetViewSet):
@@ -19,6 +20,34 @@ class ProgramViewSet(SnippetViewSet):
 
 
 register_snippet(ProgramViewSet)
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Templat sertifikat")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["__str__", "language", "title_text", "updated_at"]
+    list_filter = ["agency", "language"]
+
+
+register_snippet(CertificateTemplateViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def mark_pdfs_outdated_after_template_edit(request, instance):
+    """New PDFs follow the edited template; existing ones are re-rendered when next asked for."""
+    if isinstance(instance, CertificateTemplate):
+        certificate_template_changed(template=instance)
+
+
+@hooks.register("after_delete_snippet")
+def mark_pdfs_outdated_after_template_delete(request, instances):
+    for instance in instances:
+        if isinstance(instance, CertificateTemplate):
+            certificate_template_changed(template=instance)
 
 
 @hooks.register("register_log_actions")

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/learning/", views.my_learning, name="my_learning"),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

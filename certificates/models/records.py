@@ -210,6 +210,11 @@ class Certificate(models.Model):
     pdf = models.FileField(_("berkas PDF"), upload_to="certificates/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("dirender pada"), null=True, blank=True)
+    pdf_outdated = models.BooleanField(
+        _("PDF perlu dirender ulang"),
+        default=False,
+        help_text=_("Templatnya berubah sejak PDF dirender; PDF baru dibuat saat diminta."),
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -284,3 +289,33 @@ class Certificate(models.Model):
     @property
     def verification_path(self) -> str:
         return reverse("certificates:verify", kwargs={"code": self.code})
+
+    @property
+    def verification_url(self) -> str:
+        """The absolute URL printed on paper and in the QR code; it never changes."""
+        return settings.PUBLIC_BASE_URL + self.verification_path
+
+    @property
+    def pdf_ready(self) -> bool:
+        """A current PDF exists (it may still be re-rendered; the file name is only a promise)."""
+        return bool(self.pdf) and not self.pdf_outdated
+
+
+class ExpiryReminder(models.Model):
+    """One reminder email per certificate and threshold; the constraint makes sending idempotent."""
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("sertifikat"), on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(_("hari sebelum kedaluwarsa"))
+    sent_at = models.DateTimeField(_("dikirim pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengingat kedaluwarsa")
+        verbose_name_plural = _("pengingat kedaluwarsa")
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "days_before"], name="expiry_reminder_once_per_threshold")
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id} · {self.days_before}"

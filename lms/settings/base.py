@@ -220,3 +220,19 @@ LOGGING = {
 # In development WhiteNoise serves straight from the app and project folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Certificates (certificates app) ---------------------------------------------
+# The public origin printed on every certificate's QR code and verification link.
+# Paper lives for years: set it once per deployment and never change it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+CERTIFICATES = {
+    # Renders retried by the background task before giving up (the record stays intact).
+    "RENDER_MAX_ATTEMPTS": int(os.environ.get("CERTIFICATE_RENDER_MAX_ATTEMPTS", "3")),
+    "RENDER_RETRY_SECONDS": int(os.environ.get("CERTIFICATE_RENDER_RETRY_SECONDS", "60")),
+    # Seconds a verification answer is served from the cache (revocation and re-rendering clear it).
+    "VERIFY_CACHE_SECONDS": int(os.environ.get("CERTIFICATE_VERIFY_CACHE_SECONDS", "3600")),
+    # Days before expiry on which holders are reminded by email.
+    "REMINDER_DAYS": (30, 7),
+    # Bundles of up to this many certificates are built in the request; larger ones by the worker.
+    "BUNDLE_SYNC_MAX": int(os.environ.get("CERTIFICATE_BUNDLE_SYNC_MAX", "25")),
+}

@@ -1,0 +1,283 @@
+"""Certificate PDFs with WeasyPrint: one A4 landscape page, archival PDF/A-3u.
+
+Speed. A naive `HTML(string=...).write_pdf()` parses the stylesheet, loads
+the @font-face fonts into a new FontConfiguration (temporary files and a
+fontconfig rescan) and decodes every image on every call. A worker renders
+thousands of certificates, so each process keeps one `CertificateRenderer`
+(per thread) holding what does not change between certificates: the parsed
+stylesheet, the FontConfiguration with the project's fonts, and the decoded
+logo, signature and background images. Only the per-certificate HTML (a few
+kilobytes) and its QR code are new on each render.
+
+Safety. Rendering never touches the network or arbitrary files: every URL in
+the document goes through `AssetFetcher`, which answers only the project's
+own static files and media files (through the storage backends, so it works
+with S3 too) and the inline QR image, and refuses everything else.
+"""
+
+import base64
+import hashlib
+import io
+import logging
+import mimetypes
+import posixpath
+import threading
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from certificates.codes import code_display
+from certificates.models.templates import DEFAULT_BODY, DEFAULT_TITLE, fill_placeholders
+from lms.validators import mask_nip
+
+logger = logging.getLogger(__name__)
+
+# Never resolved over the network: the fetcher answers this origin itself.
+ASSET_ORIGIN = "https://certificate-assets.invalid/"
+STATIC_PREFIX = ASSET_ORIGIN + "static/"
+MEDIA_PREFIX = ASSET_ORIGIN + "media/"
+STYLESHEET = "certificates/certificate_pdf.css"
+HTML_TEMPLATE = "certificates/certificate_pdf.html"
+PDF_VARIANT = "pdf/a-3u"
+# Wagtail renditions keep embedded images small (the PDF stays well under 100 KB).
+RENDITIONS = {
+    "logo": "max-360x360|format-png",
+    "signature": "max-600x240|format-png",
+    "background": "max-1600x1130|format-jpeg|jpegquality-60",
+}
+
+
+class AssetRefused(ValueError):
+    """A document asked for something other than the project's own files."""
+
+
+def static_asset_url(path: str) -> str:
+    return STATIC_PREFIX + path.lstrip("/")
+
+
+def media_asset_url(name: str) -> str:
+    return MEDIA_PREFIX + name.lstrip("/")
+
+
+def _safe_relative(path: str) -> str:
+    path = unquote(path.split("?", 1)[0].split("#", 1)[0])
+    normalized = posixpath.normpath(path)
+    if not path or normalized.startswith(("/", "..")) or "\\" in path or "\x00" in path:
+        raise AssetRefused(f"refused path {path!r}")
+    return normalized
+
+
+def _read_static(path: str) -> bytes:
+    found = finders.find(path)
+    if found:
+        with open(found, "rb") as handle:
+            return handle.read()
+    with staticfiles_storage.open(path) as handle:
+        return handle.read()
+
+
+def _read_media(name: str) -> bytes:
+    with default_storage.open(name) as handle:
+        return handle.read()
+
+
+class AssetFetcher(URLFetcher):
+    """Serves the project's static and media files and inline PNG data; refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:image/png;base64,"):
+            body = base64.b64decode(url.partition(",")[2], validate=True)
+            return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
+        if url.startswith(STATIC_PREFIX):
+            body = _read_static(_safe_relative(url[len(STATIC_PREFIX) :]))
+        elif url.startswith(MEDIA_PREFIX):
+            body = _read_media(_safe_relative(url[len(MEDIA_PREFIX) :]))
+        else:
+            logger.warning("Certificate rendering refused %s", url[:200])
+            raise AssetRefused(f"refused {url[:200]}: only the project's static and media files are served")
+        content_type = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+class _LayeredImageCache(dict):
+    """WeasyPrint's image cache for one document, reading through to the process-wide one.
+
+    Decoded static and media images are promoted to the shared cache after each
+    render; the per-certificate QR image (a data: URL) stays in the per-render
+    layer and is dropped with it, so the shared cache never grows with the
+    number of certificates rendered.
+    """
+
+    def __init__(self, shared: dict):
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self.shared
+
+    def __getitem__(self, key):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self.shared[key]
+
+    def promote_assets(self) -> None:
+        asset_urls = [key for key in self if isinstance(key, str) and key.startswith(ASSET_ORIGIN)]
+        # WeasyPrint keys an image's encoded data by the md5 of its URL.
+        prefixes = {hashlib.md5(url.encode(), usedforsecurity=False).hexdigest() for url in asset_urls}
+        for key in list(self):
+            if key in asset_urls or (isinstance(key, str) and key.split("-", 1)[0] in prefixes):
+                self.shared[key] = dict.__getitem__(self, key)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    sha256: str
+
+
+# WeasyPrint matches every element against its full HTML user-agent stylesheet (hundreds of
+# rules) on each render; the certificate uses a handful of elements, so it gets a minimal one.
+MINIMAL_UA_STYLESHEET = """
+html, body, div, p, h1 { display: block; }
+head, title, meta, style, link, script { display: none; }
+table { display: table; box-sizing: border-box; border-spacing: 0; }
+tbody { display: table-row-group; } tr { display: table-row; }
+th, td { display: table-cell; } th { font-weight: bold; }
+span { display: inline; } img { display: inline-block; }
+"""
+
+
+class _CertificateHTML(HTML):
+    ua_stylesheet = None
+
+    def _ua_stylesheets(self, forms=False):
+        return [self.ua_stylesheet]
+
+
+class CertificateRenderer:
+    """Everything reusable across renders in one long-running process (see module docstring)."""
+
+    def __init__(self):
+        self.fetcher = AssetFetcher()
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            string=_read_static(STYLESHEET).decode("utf-8"),
+            base_url=static_asset_url(STYLESHEET),
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+        self.ua_stylesheet = CSS(string=MINIMAL_UA_STYLESHEET, font_config=self.font_config)
+        self.images: dict = {}
+
+    def render_html(self, html: str) -> bytes:
+        cache = _LayeredImageCache(self.images)
+        document = _CertificateHTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
+        document.ua_stylesheet = self.ua_stylesheet
+        pdf = document.write_pdf(
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            pdf_variant=PDF_VARIANT,
+            cache=cache,
+        )
+        cache.promote_assets()
+        return pdf
+
+
+_local = threading.local()
+
+
+def get_renderer() -> CertificateRenderer:
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = CertificateRenderer()
+    return renderer
+
+
+def reset_renderer() -> None:
+    """Forget the cached renderer (after the stylesheet or fonts change; used by tests)."""
+    _local.renderer = None
+
+
+# --- What goes on the page ---------------------------------------------------------
+
+
+def qr_data_url(url: str) -> str:
+    """The verification URL as a QR code: one pixel per module, scaled crisply by the PDF viewer."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=1, border=2)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _rendition_url(image, spec: str) -> str:
+    if image is None:
+        return ""
+    return media_asset_url(image.get_rendition(spec).file.name)
+
+
+def _format_date(day) -> str:
+    return date_format(day, "j F Y") if day else ""
+
+
+def certificate_context(certificate, template) -> dict:
+    """Values for the PDF template; call inside `translation.override(template language)`."""
+    agency = certificate.agency
+    issued_on = _format_date(certificate.issued_on)
+    expires_on = _format_date(certificate.expires_on)
+    values = {
+        "nama": certificate.holder_name,
+        "nip": certificate.holder_nip,
+        "judul": certificate.title,
+        "jp": str(certificate.lesson_hours),
+        "tanggal": issued_on,
+        "berlaku_sampai": expires_on or _("tanpa batas waktu"),
+        "instansi": certificate.agency_name,
+        "nomor_seri": certificate.serial,
+    }
+    title_text = template.title_text if template is not None else DEFAULT_TITLE
+    body_text = template.body_text if template is not None else DEFAULT_BODY
+    logo = (template.logo if template is not None else None) or agency.logo
+    return {
+        "certificate": certificate,
+        "language": translation.get_language(),
+        "title_text": title_text,
+        "body": fill_placeholders(body_text, values),
+        "issued_on": issued_on,
+        "expires_on": expires_on,
+        "nip_display": certificate.holder_nip,
+        "nip_masked": mask_nip(certificate.holder_nip),
+        "signatory_name": (template.signatory_name if template else "") or agency.signatory_name,
+        "signatory_title": (template.signatory_title if template else "") or agency.signatory_title,
+        "accent_color": (template.accent_color if template else "") or agency.accent_color or "#1d4f91",
+        "logo_url": _rendition_url(logo, RENDITIONS["logo"]),
+        "signature_url": _rendition_url(template.signature_image if template else None, RENDITIONS["signature"]),
+        "background_url": _rendition_url(template.background_image if template else None, RENDITIONS["background"]),
+        "verification_url": certificate.verification_url,
+        "qr_url": qr_data_url(certificate.verification_url),
+        "code_display": code_display(certificate.code),
+        "pdf_subject": _("Sertifikat %(title)s atas nama %(name)s, nomor seri %(serial)s")
+        % {"title": certificate.title, "name": certificate.holder_name, "serial": certificate.serial},
+    }
+
+
+def certificate_html(certificate, template) -> str:
+    language = template.language if template is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_to_string(HTML_TEMPLATE, certificate_context(certificate, template))
+
+
+def render_certificate_pdf(certificate, template) -> RenderedPdf:
+    """The PDF bytes for a certificate record and its effective template (None = built-in default)."""
+    content = get_renderer().render_html(certificate_html(certificate, template))
+    return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

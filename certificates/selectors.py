@@ -1,0 +1,177 @@
+"""Reads for certificates: verification, an officer's certificates, templates, permissions."""
+
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.codes import code_normalize
+from certificates.models import Certificate, CertificateTemplate, RevocationReason
+from lms import roles
+from lms.validators import mask_nip
+
+VERIFY_CACHE_PREFIX = "certificates:verify:"
+_NOT_FOUND = {"status": "not_found"}
+
+
+def verification_cache_key(code: str) -> str:
+    return VERIFY_CACHE_PREFIX + code
+
+
+def _seconds_until_tomorrow() -> int:
+    """Statuses change at midnight (local time), so no cached answer outlives the day."""
+    now = timezone.localtime()
+    tomorrow = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo)
+    return max(int((tomorrow - now).total_seconds()), 1)
+
+
+def verification_payload(certificate: Certificate, today: datetime.date | None = None) -> dict:
+    """What anyone may learn about a certificate: exactly the public API's fields."""
+    today = today or timezone.localdate()
+    revoked_on = timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None
+    return {
+        "status": certificate.status_on(today).value,
+        "serial": certificate.serial,
+        "holder_name": certificate.holder_name,
+        "nip_masked": mask_nip(certificate.holder_nip),
+        "title": certificate.title,
+        "agency": certificate.agency_name,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+        "revoked_on": revoked_on.isoformat() if revoked_on else None,
+        "revocation_reason": certificate.revocation_reason or None,
+    }
+
+
+def verification_lookup(typed_code: str) -> dict | None:
+    """The public payload for a typed or scanned code, or None; cached for everyone alike.
+
+    The answer is the same for every visitor, so it is cached by code (unknown
+    codes too, briefly); revoking or re-rendering a certificate deletes its entry.
+    """
+    code = code_normalize(typed_code)
+    if code is None:
+        return None
+    key = verification_cache_key(code)
+    payload = cache.get(key)
+    if payload is None:
+        certificate = Certificate.objects.filter(code=code).first()
+        payload = verification_payload(certificate) if certificate else _NOT_FOUND
+        timeout = settings.CERTIFICATES["VERIFY_CACHE_SECONDS"] if certificate else 60
+        cache.set(key, payload, min(timeout, _seconds_until_tomorrow()))
+    return None if payload == _NOT_FOUND else payload
+
+
+def verification_forget(code: str) -> None:
+    cache.delete(verification_cache_key(code))
+
+
+def revocation_reason_label(value: str | None) -> str:
+    return RevocationReason(value).label if value in RevocationReason.values else ""
+
+
+def certificates_for_holder(*, user):
+    """An officer's certificates, newest first, with status annotated and subjects joined."""
+    return (
+        Certificate.objects.filter(holder=user)
+        .with_status()
+        .select_related("course", "program", "agency")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def renewable_ids(certificates) -> set[int]:
+    """Expired course certificates not already followed by a newer cycle (pure: works on a list)."""
+    latest_cycle: dict[int, int] = {}
+    for certificate in certificates:
+        if certificate.course_id:
+            latest_cycle[certificate.course_id] = max(latest_cycle.get(certificate.course_id, 0), certificate.cycle)
+    return {
+        certificate.pk
+        for certificate in certificates
+        if certificate.course_id
+        and certificate.status == "expired"
+        and certificate.cycle == latest_cycle[certificate.course_id]
+    }
+
+
+def is_certificate_admin(user) -> bool:
+    """HR and superusers see and download every certificate."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=roles.HR).exists()
+
+
+def can_download(*, user, certificate: Certificate) -> bool:
+    if not user.is_authenticated:
+        return False
+    return certificate.holder_id == user.pk or is_certificate_admin(user)
+
+
+def can_download_bundle(*, user, agency_code: str) -> bool:
+    """HR, admins and the trainers of the course's agency print a course's certificates."""
+    if is_certificate_admin(user):
+        return True
+    group = roles.TRAINER_GROUPS.get(agency_code)
+    return bool(group) and user.is_authenticated and user.groups.filter(name=group).exists()
+
+
+# --- Templates ---------------------------------------------------------------------
+
+
+class TemplateIndex:
+    """Effective templates for many certificates from one query: course or program, then agency."""
+
+    def __init__(self, templates):
+        self._by_scope = {}
+        for template in templates:
+            if template.course_id:
+                self._by_scope[("course", template.course_id)] = template
+            elif template.program_id:
+                self._by_scope[("program", template.program_id)] = template
+            else:
+                self._by_scope[("agency", template.agency_id)] = template
+
+    @classmethod
+    def for_agencies(cls, agency_ids) -> "TemplateIndex":
+        return cls(
+            CertificateTemplate.objects.filter(agency_id__in=set(agency_ids)).select_related(
+                "logo", "signature_image", "background_image"
+            )
+        )
+
+    def template_for(self, certificate: Certificate) -> CertificateTemplate | None:
+        if certificate.course_id and ("course", certificate.course_id) in self._by_scope:
+            return self._by_scope[("course", certificate.course_id)]
+        if certificate.program_id and ("program", certificate.program_id) in self._by_scope:
+            return self._by_scope[("program", certificate.program_id)]
+        return self._by_scope.get(("agency", certificate.agency_id))
+
+
+def template_for_certificate(certificate: Certificate) -> CertificateTemplate | None:
+    return TemplateIndex.for_agencies([certificate.agency_id]).template_for(certificate)
+
+
+def certificates_governed_by(template: CertificateTemplate):
+    """The certificates whose PDF a template shapes (course/program overrides win over the agency's)."""
+    if template.course_id:
+        return Certificate.objects.filter(course_id=template.course_id)
+    if template.program_id:
+        return Certificate.objects.filter(program_id=template.program_id)
+    overridden = CertificateTemplate.objects.filter(agency_id=template.agency_id).exclude(pk=template.pk)
+    return Certificate.objects.filter(agency_id=template.agency_id).exclude(
+        Q(course_id__in=overridden.filter(course__isnull=False).values("course_id"))
+        | Q(program_id__in=overridden.filter(program__isnull=False).values("program_id"))
+    )
+
+
+def certificates_for_bundle(*, course, office=None, village=None):
+    """A course's current certificates (not revoked), optionally of one office or village, for printing."""
+    certificates = Certificate.objects.filter(course=course, revoked_at__isnull=True)
+    if office is not None:
+        certificates = certificates.filter(holder__officer_profile__office=office)
+    if village is not None:
+        certificates = certificates.filter(holder__officer_profile__village=village)
+    return certificates.select_related("agency").order_by("holder_name", "serial")

@@ -1,0 +1,57 @@
+"""Background work for certificates (Django tasks API: database backend, RQ, or immediate in tests).
+
+Tasks take ids, not objects, and do their work through `certificates.services`.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from certificates import services
+from certificates.models import Certificate
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def render_certificate(certificate_id: int, attempt: int = 1) -> str:
+    """Render one certificate's PDF; on failure retry later, up to RENDER_MAX_ATTEMPTS tries.
+
+    A failed render changes nothing in the record: the officer's page keeps
+    saying the PDF is being prepared until a later try succeeds.
+    """
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return "missing"
+    try:
+        certificate = services.certificate_render(certificate=certificate)
+    except Exception:
+        max_attempts = settings.CERTIFICATES["RENDER_MAX_ATTEMPTS"]
+        if attempt < max_attempts:
+            logger.warning("Rendering certificate %s failed (try %s of %s); retrying", certificate_id, attempt, max_attempts)
+            retry = render_certificate
+            if retry.get_backend().supports_defer:
+                delay = settings.CERTIFICATES["RENDER_RETRY_SECONDS"] * attempt
+                retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+            retry.enqueue(certificate_id, attempt=attempt + 1)
+        else:
+            logger.exception("Rendering certificate %s failed %s times; giving up", certificate_id, attempt)
+        raise
+    return certificate.pdf_sha256
+
+
+@task()
+def issue_certificates(user_ids: list[int], course_id: int | None = None, program_id: int | None = None) -> int:
+    return services.certificates_issue_for_users(user_ids=user_ids, course_id=course_id, program_id=program_id)
+
+
+@task()
+def build_certificate_bundle(bundle_id: int) -> str:
+    from certificates.bundling import bundle_build
+    from certificates.models import CertificateBundle
+
+    bundle = CertificateBundle.objects.get(pk=bundle_id)
+    return bundle_build(bundle=bundle).status
