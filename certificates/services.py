@@ -295,3 +295,17 @@ def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -
         certificate_issue(user=user, course=course, program=program)
         issued += 1
     return issued
+
+
+def certificate_renew(*, certificate: Certificate, user, today: datetime.date | None = None):
+    """Re-open an expired certificate's course so that completing it again issues a new one."""
+    from courses.services import enrollment_renew
+
+    today = today or timezone.localdate()
+    if certificate.holder_id != user.pk or not certificate.course_id:
+        raise CertificateError(_("Hanya sertifikat kursus milik Anda yang dapat diperpanjang."))
+    if certificate.status_on(today) != CertificateStatus.EXPIRED:
+        raise CertificateError(_("Sertifikat ini belum kedaluwarsa (atau sudah dicabut), jadi belum dapat diperpanjang."))
+    if Certificate.objects.filter(holder=user, course_id=certificate.course_id, cycle__gt=certificate.cycle).exists():
+        raise CertificateError(_("Sertifikat ini sudah diperpanjang."))
+    return enrollment_renew(user=user, course=certificate.course)

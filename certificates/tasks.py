@@ -51,7 +51,11 @@ def issue_certificates(user_ids: list[int], course_id: int | None = None, progra
 @task()
 def build_certificate_bundle(bundle_id: int) -> str:
     from certificates.bundling import bundle_build
-    from certificates.models import CertificateBundle
+    from certificates.models import BundleStatus, CertificateBundle
 
-    bundle = CertificateBundle.objects.get(pk=bundle_id)
-    return bundle_build(bundle=bundle).status
+    bundle = CertificateBundle.objects.select_related("course", "office", "village").get(pk=bundle_id)
+    try:
+        return bundle_build(bundle=bundle).status
+    except Exception:
+        CertificateBundle.objects.filter(pk=bundle_id).update(status=BundleStatus.FAILED, finished_at=timezone.now())
+        raise

@@ -1,6 +1,144 @@
-from django.http import HttpResponse
+"""Thin views: verification for anyone, certificates for their holder, bundles for HR and trainers."""
 
-def _stub(request, **kwargs):
-    return HttpResponse("")
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-verify_form = verify = verify_json = my_certificates = renew = download = bundle_create = bundle_detail = bundle_download = _stub
+from certificates import selectors
+from certificates.bundling import bundle_request
+from certificates.codes import code_display, code_normalize
+from certificates.forms import BundleForm, VerifyForm
+from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus
+from certificates.services import certificate_pdf_available, certificate_renew
+from courses.models import CoursePage
+from lms.errors import DomainError
+
+
+@require_GET
+def verify_form(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+@require_GET
+def verify(request, code):
+    canonical = code_normalize(code)
+    if canonical and canonical != code:
+        return redirect("certificates:verify", code=canonical, permanent=True)
+    payload = selectors.verification_lookup(code)
+    if payload is None:
+        context = {"form": VerifyForm(initial={"code": code}), "typed_code": code}
+        return render(request, "certificates/verify_not_found.html", context, status=404)
+    context = {
+        "result": payload,
+        "code_display": code_display(canonical),
+        "status_label": CertificateStatus(payload["status"]).label,
+        "reason_label": selectors.revocation_reason_label(payload["revocation_reason"]),
+    }
+    return render(request, "certificates/verify.html", context)
+
+
+@require_GET
+def verify_json(request, code):
+    payload = selectors.verification_lookup(code)
+    if payload is None:
+        return JsonResponse({"status": "not_found"}, status=404)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def my_certificates(request):
+    certificates = list(selectors.certificates_for_holder(user=request.user))
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {"certificates": certificates, "renewable": selectors.renewable_ids(certificates)},
+    )
+
+
+@login_required
+@require_POST
+def renew(request, pk):
+    certificate = get_object_or_404(Certificate.objects.select_related("course"), pk=pk, holder=request.user)
+    try:
+        certificate_renew(certificate=certificate, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("certificates:mine")
+    messages.success(
+        request, _("Kursus dibuka kembali. Selesaikan lagi semua modulnya untuk mendapatkan sertifikat baru.")
+    )
+    return redirect(certificate.course.url)
+
+
+@login_required
+def download(request, pk):
+    certificate = Certificate.objects.filter(pk=pk).first()
+    if certificate is None or not selectors.can_download(user=request.user, certificate=certificate):
+        raise Http404
+    if not certificate_pdf_available(certificate=certificate):
+        return render(request, "certificates/pdf_preparing.html", {"certificate": certificate}, status=202)
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"sertifikat-{certificate.serial.replace('/', '-')}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _course_for_bundles(request, course_id):
+    course = CoursePage.objects.filter(pk=course_id).select_related("agency").first()
+    if course is None or not selectors.can_download_bundle(user=request.user, agency_code=course.agency.code):
+        raise Http404
+    return course
+
+
+@login_required
+def bundle_create(request, course_id):
+    course = _course_for_bundles(request, course_id)
+    form = BundleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        bundle = bundle_request(
+            course=course,
+            requested_by=request.user,
+            fmt=form.cleaned_data["format"],
+            office=form.cleaned_data["office"],
+            village=form.cleaned_data["village"],
+        )
+        return redirect("certificates:bundle", pk=bundle.pk)
+    return render(request, "certificates/bundle_form.html", {"course": course, "form": form})
+
+
+def _bundle_for(request, pk) -> CertificateBundle:
+    bundle = CertificateBundle.objects.filter(pk=pk).select_related("course__agency", "office", "village").first()
+    if bundle is None or not (bundle.requested_by_id == request.user.pk or selectors.is_certificate_admin(request.user)):
+        raise Http404
+    return bundle
+
+
+@login_required
+def bundle_detail(request, pk):
+    return render(request, "certificates/bundle_detail.html", {"bundle": _bundle_for(request, pk)})
+
+
+@login_required
+def bundle_download(request, pk):
+    bundle = _bundle_for(request, pk)
+    if bundle.status != BundleStatus.READY:
+        return redirect("certificates:bundle", pk=bundle.pk)
+    content_type = "application/zip" if bundle.format == "zip" else "application/pdf"
+    response = FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=f"sertifikat-{bundle.course.slug}.{bundle.format}",
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -63,7 +63,10 @@ class QuizStatus:
         return not self.passed and self.open_attempt is None and self.attempts_left != 0
 
 
-def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt]) -> QuizStatus:
+def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt], since=None) -> QuizStatus:
+    """`since`: the start of the enrolment's current cycle (renewal); earlier attempts are history."""
+    if since is not None:
+        attempts = [attempt for attempt in attempts if attempt.started_at >= since]
     used = len(attempts)
     left = max(module.quiz_max_attempts - used, 0) if module.quiz_max_attempts else None
     now = timezone.now()
@@ -126,7 +129,7 @@ def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
     attempts = list(QuizAttempt.objects.select_for_update().filter(user=user, module=module))
     for attempt in attempts:
         _expire_if_overdue(attempt, now)
-    status = quiz_status(user=user, module=module, attempts=attempts)
+    status = quiz_status(user=user, module=module, attempts=attempts, since=access.enrollment.renewed_at)
     if status.open_attempt is not None:
         return status.open_attempt
     if status.passed:
@@ -141,7 +144,7 @@ def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
             return QuizAttempt.objects.create(
                 user=user,
                 module=module,
-                number=status.attempts_used + 1,
+                number=max((attempt.number for attempt in attempts), default=0) + 1,
                 layout=layout,
                 pass_mark=module.quiz_pass_mark,
                 max_points=0,

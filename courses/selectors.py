@@ -144,7 +144,9 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage) -> 
         "previous_module": rows[index - 1].module if index else None,
         "next_module": rows[index + 1].module if index is not None and index + 1 < len(rows) else None,
         "attempts": attempts,
-        "quiz": quiz_status(user=user, module=module, attempts=attempts),
+        "quiz": quiz_status(
+            user=user, module=module, attempts=attempts, since=outline.enrollment.renewed_at if outline.enrollment else None
+        ),
     }
 
 
@@ -162,7 +164,8 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
     from courses.quiz import attempt_questions, quiz_status, show_correct_answers
 
     attempts = list(QuizAttempt.objects.filter(user=user, module=module))
-    status = quiz_status(user=user, module=module, attempts=attempts)
+    since = Enrollment.objects.filter(user=user, course_id=module.course.pk).values_list("renewed_at", flat=True).first()
+    status = quiz_status(user=user, module=module, attempts=attempts, since=since)
     reveal = show_correct_answers(module=module, attempt=attempt, status=status)
     answers = {
         answer.question_id: answer

@@ -137,6 +137,24 @@ def course_complete_if_finished(*, user, course: CoursePage) -> bool:
     return bool(updated)
 
 
+@transaction.atomic
+def enrollment_renew(*, user, course: CoursePage) -> Enrollment:
+    """Open a completed course again for a new certificate cycle.
+
+    Completion is cleared (the course and its modules are to be done again);
+    quiz attempts stay as history, and only attempts started after `renewed_at`
+    count for the new cycle. Completing again issues a new certificate.
+    """
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None or enrollment.completed_at is None:
+        raise EnrollmentError(_("Kursus ini belum selesai, jadi belum bisa dibuka kembali."))
+    now = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None, renewed_at=now, last_activity_at=now)
+    ModuleProgress.objects.filter(user=user, course=course).update(completed_at=None)
+    enrollment.refresh_from_db()
+    return enrollment
+
+
 def next_module_for(*, user, course: CoursePage, after: ModulePage | None = None) -> ModulePage | None:
     """The first module (after `after`, if given) that the officer has not completed."""
     modules = course.get_modules()

@@ -156,3 +156,15 @@ def test_bulk_issuing_returns_the_count_and_the_worker_issues_and_renders_each(c
     certificates = Certificate.objects.filter(course=course)
     assert certificates.count() == 3
     assert all(certificate.pdf for certificate in certificates)
+
+
+def test_issue_certificates_command_issues_to_officers_who_completed(course, officer, other_officer, django_capture_on_commit_callbacks):
+    from courses.models import Enrollment
+
+    Enrollment.objects.create(user=officer, course=course, completed_at="2026-11-01T10:00:00+07:00")
+    Enrollment.objects.create(user=other_officer, course=course)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("issue_certificates", course="paspor", stdout=out)
+    assert "1 officer" in out.getvalue()
+    assert list(Certificate.objects.values_list("holder_id", flat=True)) == [officer.pk]

@@ -21,6 +21,12 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField(_("terdaftar pada"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("aktivitas terakhir"), auto_now_add=True)
     completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    renewed_at = models.DateTimeField(
+        _("dibuka kembali pada"),
+        null=True,
+        blank=True,
+        help_text=_("Awal siklus baru setelah sertifikat kedaluwarsa; percobaan kuis sebelumnya tetap tersimpan."),
+    )
 
     class Meta:
         verbose_name = _("pendaftaran")

@@ -1,0 +1,180 @@
+"""Anyone holding a certificate checks it: /verify/ page and the JSON API, in every state."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from certificates.codes import code_display
+from certificates.models import RevocationReason
+from certificates.services import certificate_render, certificate_revoke
+from certificates.tests.factories import make_certificate
+from courses.tests.builders import make_course
+from lms.tests.factories import AgencyFactory, UserFactory, make_officer
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+NIP = "199001012015031001"
+# The site header resolves the catalog link (site + page lookups), whatever the page.
+HEADER_QUERIES = 3
+
+
+@pytest.fixture
+def course(catalog):
+    agency = AgencyFactory(code="IMI", name="Direktorat Jenderal Imigrasi")
+    return make_course(catalog=catalog, agency=agency, title="Paspor dan Pencegahan TPPM")
+
+
+@pytest.fixture
+def holder(db):
+    return make_officer(full_name="Ni Luh Putu Ayu Ṡaraswati", nip=NIP)
+
+
+@pytest.fixture
+def valid(course, holder):
+    return make_certificate(holder=holder, course=course, issued_on=TODAY - datetime.timedelta(days=10))
+
+
+@pytest.fixture
+def expired(course, holder):
+    return make_certificate(
+        holder=holder, course=course, issued_on=datetime.date(2023, 1, 5), expires_on=datetime.date(2025, 1, 5), cycle=9
+    )
+
+
+def revoke(certificate, reason=RevocationReason.MISCONDUCT):
+    return certificate_revoke(certificate=certificate, by=UserFactory(), reason=reason, note="catatan internal SDM")
+
+
+def test_valid_certificate_page_shows_the_facts_and_a_masked_nip(client, valid):
+    response = client.get(f"/verify/{valid.code}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "BERLAKU" in html and "verdict-valid" in html
+    assert "Ni Luh Putu Ayu Ṡaraswati" in html
+    assert "••••••••••••••1001" in html and NIP not in html
+    assert "Paspor dan Pencegahan TPPM" in html
+    assert "Direktorat Jenderal Imigrasi" in html
+    assert valid.serial in html
+    assert valid.issued_on.isoformat() in html and valid.expires_on.isoformat() in html
+    assert code_display(valid.code) in html
+
+
+def test_expired_certificate_page_says_expired_with_the_date(client, expired):
+    html = client.get(f"/verify/{expired.code}/").content.decode()
+    assert "KEDALUWARSA" in html and "verdict-expired" in html
+    assert "2025-01-05" in html
+
+
+def test_revoked_certificate_page_says_revoked_with_date_and_reason(client, valid):
+    revoke(valid)
+    html = client.get(f"/verify/{valid.code}/").content.decode()
+    assert "DICABUT" in html and "verdict-revoked" in html
+    assert TODAY.isoformat() in html
+    assert str(RevocationReason.MISCONDUCT.label) in html
+    assert "catatan internal SDM" not in html  # the note is internal; only the category is public
+
+
+def test_unknown_code_is_a_clear_404_page(client):
+    response = client.get("/verify/ZZZZZZZZZZZZZZZZ/")
+    assert response.status_code == 404
+    assert "TIDAK DITEMUKAN" in response.content.decode()
+
+
+def test_malformed_code_is_a_404_page_too(client):
+    assert client.get("/verify/abc/").status_code == 404
+
+
+def test_typed_code_in_lower_case_with_dashes_redirects_to_the_canonical_page(client, valid):
+    typed = code_display(valid.code).lower()
+    response = client.get(f"/verify/{typed}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/verify/{valid.code}/"
+
+
+def test_verify_form_accepts_a_code_with_typos_and_redirects(client, valid):
+    typed = code_display(valid.code).lower().replace("0", "o").replace("1", "l")
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{valid.code}/"
+
+
+def test_verify_form_explains_a_code_of_the_wrong_length(client):
+    response = client.get("/verify/", {"code": "12345"})
+    assert response.status_code == 200
+    assert "16 huruf dan angka" in response.content.decode()
+
+
+def test_verify_form_page_without_a_code(client):
+    response = client.get("/verify/")
+    assert response.status_code == 200
+    assert "Kode verifikasi" in response.content.decode()
+
+
+def test_json_for_a_valid_certificate_has_exactly_the_public_fields(client, valid):
+    response = client.get(f"/api/v1/verify/{valid.code}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": "valid",
+        "serial": valid.serial,
+        "holder_name": "Ni Luh Putu Ayu Ṡaraswati",
+        "nip_masked": "••••••••••••••1001",
+        "title": "Paspor dan Pencegahan TPPM",
+        "agency": "Direktorat Jenderal Imigrasi",
+        "issued_on": valid.issued_on.isoformat(),
+        "expires_on": valid.expires_on.isoformat(),
+        "revoked_on": None,
+        "revocation_reason": None,
+    }
+
+
+def test_json_for_expired_and_revoked(client, valid, expired):
+    data = client.get(f"/api/v1/verify/{expired.code}/").json()
+    assert (data["status"], data["expires_on"], data["revoked_on"]) == ("expired", "2025-01-05", None)
+    revoke(valid, reason=RevocationReason.DATA_CORRECTION)
+    data = client.get(f"/api/v1/verify/{valid.code}/").json()
+    assert (data["status"], data["revoked_on"], data["revocation_reason"]) == ("revoked", TODAY.isoformat(), "data_correction")
+
+
+def test_json_for_a_certificate_without_expiry(client, course, holder):
+    forever = make_certificate(holder=holder, course=course, expires_on=None)
+    data = client.get(f"/api/v1/verify/{forever.code}/").json()
+    assert (data["status"], data["expires_on"]) == ("valid", None)
+
+
+def test_json_unknown_code_is_404_not_found(client):
+    response = client.get("/api/v1/verify/ZZZZZZZZZZZZZZZZ/")
+    assert response.status_code == 404
+    assert response.json() == {"status": "not_found"}
+    assert client.get("/api/v1/verify/not-a-code/").json() == {"status": "not_found"}
+
+
+def test_revocation_shows_at_once_although_answers_are_cached(client, valid, django_assert_num_queries, django_capture_on_commit_callbacks):
+    assert client.get(f"/api/v1/verify/{valid.code}/").json()["status"] == "valid"
+    with django_assert_num_queries(0):  # served from the cache, the same for everyone
+        assert client.get(f"/api/v1/verify/{valid.code}/").json()["status"] == "valid"
+    with django_assert_num_queries(HEADER_QUERIES):
+        client.get(f"/verify/{valid.code}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke(valid)
+    assert client.get(f"/api/v1/verify/{valid.code}/").json()["status"] == "revoked"
+    assert "DICABUT" in client.get(f"/verify/{valid.code}/").content.decode()
+
+
+def test_re_rendering_refreshes_the_cached_answer(client, valid):
+    client.get(f"/api/v1/verify/{valid.code}/")
+    # A data correction in the record shows once the certificate is re-rendered.
+    type(valid).objects.filter(pk=valid.pk).update(holder_name="Nama Terkoreksi")
+    certificate_render(certificate=valid)
+    assert client.get(f"/api/v1/verify/{valid.code}/").json()["holder_name"] == "Nama Terkoreksi"
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_verification_query_count_does_not_depend_on_how_many_certificates_exist(client, course, holder, count, django_assert_num_queries):
+    certificates = [make_certificate(holder=holder, course=course, cycle=cycle) for cycle in range(1, count + 1)]
+    with django_assert_num_queries(1 + HEADER_QUERIES):
+        client.get(f"/verify/{certificates[-1].code}/")
+    with django_assert_num_queries(0):
+        client.get(f"/api/v1/verify/{certificates[-1].code}/")
