@@ -101,5 +101,5 @@ serve: install prod-env
 # One RQ worker for every task queue (PDF rendering, exports, imports); start as
 # many as needed, on any machine that reaches the same Redis and PostgreSQL.
 rqworker: install prod-env
-	$(PROD) exec $(PY) manage.py rqworker --job-class django_tasks_rq.Job $$($(PROD) $(PY) -c \
+	$(PROD) exec $(PY) manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler $$($(PROD) $(PY) -c \
 		"import django; django.setup(); from django.conf import settings; print(' '.join(settings.RQ_QUEUES))")

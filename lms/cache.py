@@ -1,19 +1,20 @@
 """A shared cache for pages that are the same for every visitor.
 
 Pages opt in per response (`mark_shared`): the catalog and course pages for
-anonymous visitors, the public verification pages. `SharedPageCacheMiddleware`
+anonymous visitors. `SharedPageCacheMiddleware`
 answers a repeated anonymous GET from the cache before Wagtail routes the
 request, without a database query. A logged-in visitor is never served from
 and never written to this cache, so a page with someone's name or progress
 on it cannot reach anyone else.
 
 Invalidation is by scope: every entry records the scope it belongs to
-("content" for pages, "certificate:<code>" for one certificate) and that
-scope's version when it was stored. Publishing, unpublishing, moving or
+("content" for the course pages; a view may name its own) and that scope's
+version read before the page was built. Publishing, unpublishing, moving or
 deleting a page, or editing an agency or legal basis, gives "content" a new
-version; saving a certificate (issue, render, revoke) gives its own scope a
-new version. Versions live in the same cache (Redis in production), so every
-app server sees the change at once.
+version (lms/cache_invalidation.py). Versions live in the same cache (Redis
+in production), so every app server sees the change at once. The public
+certificate verification answers are cached by the certificates app itself
+(certificates.selectors.verification_payload, cleared on revoke and render).
 """
 
 import uuid
@@ -26,10 +27,6 @@ CONTENT = "content"
 TIMEOUT = 60 * 60
 _KEY_PREFIX = "shared-page"
 _ATTRIBUTE = "_shared_cache_scope"
-
-
-def certificate_scope(code: str) -> str:
-    return f"certificate:{code}"
 
 
 def _version_key(scope: str) -> str:

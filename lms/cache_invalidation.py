@@ -28,10 +28,3 @@ def _invalidate_on_page_delete(sender, instance, **kwargs):
 
     if isinstance(instance, Page):
         _invalidate_content_on_commit()
-
-
-@receiver(post_save, sender="certificates.Certificate", dispatch_uid="lms.cache.certificate_saved")
-def _invalidate_certificate(sender, instance, **kwargs):
-    """Issue, render or revocation: that certificate's verification pages are stale."""
-    scope = cache.certificate_scope(instance.code)
-    transaction.on_commit(lambda: cache.invalidate(scope))
