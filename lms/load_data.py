@@ -111,6 +111,12 @@ def _insert(model, fields: list[str], rows) -> int:
         return 0
     meta = model._meta
     if connection.vendor == "postgresql":
+        # COPY knows no Django defaults: send them for the columns not given (fields added later).
+        defaults = [f for f in meta.concrete_fields if f.attname not in fields and f.has_default()]
+        if defaults:
+            fields = [*fields, *(f.attname for f in defaults)]
+            tail = tuple(f.get_default() for f in defaults)
+            rows = [(*row, *tail) for row in rows]
         by_attname = {f.attname: f for f in meta.concrete_fields}
         json_positions = [i for i, name in enumerate(fields) if isinstance(by_attname[name], models.JSONField)]
         columns = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in fields)
