@@ -143,6 +143,7 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    server: list[float] = field(default_factory=list)  # seconds inside gunicorn, from its access log
 
     @property
     def rps(self) -> float:
@@ -154,17 +155,42 @@ class Result:
         ordered = sorted(self.latencies)
         return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
+    def server_pct(self, p: float) -> float:
+        if not self.server:
+            return float("nan")
+        ordered = sorted(self.server)
+        return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
     def row(self, reference: "Result | None") -> str:
         ratio = f"{self.rps / reference.rps:.2f}" if reference and reference.rps else ""
         return (
             f"| {self.name} | {self.rps:.1f} | {self.pct(50):.0f} | {self.pct(95):.0f} | {self.pct(99):.0f} "
-            f"| {len(self.latencies)} | {self.errors} | {ratio} |"
+            f"| {self.server_pct(50):.1f} | {self.server_pct(95):.1f} | {len(self.latencies)} | {self.errors} | {ratio} |"
         )
 
 
-async def run_scenario(name, visitors, action, *, seconds, warmup, expect=(200,)):
+_ACCESS_TIME = re.compile(r'"(GET|POST) ([^ ]+) HTTP/[0-9.]+" (\d+) \S+ (\d+)us')
+
+
+def server_times(access_log: Path, offset: int, path_pattern: str, method: str) -> tuple[list[float], int]:
+    """Seconds gunicorn spent on the matching requests logged after `offset`; returns (times, new offset)."""
+    with open(access_log, "rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode(errors="replace")
+        end = handle.tell()
+    wanted = re.compile(path_pattern)
+    times = [
+        int(m.group(4)) / 1e6
+        for m in _ACCESS_TIME.finditer(text)
+        if m.group(1) == method and wanted.search(m.group(2))
+    ]
+    return times, end
+
+
+async def run_scenario(name, visitors, action, *, seconds, warmup, expect=(200,), access_log=None, server_path=None, method="GET"):
     """`action(visitor, index, n)` performs one timed request and returns its response."""
     result = Result(name, seconds)
+    offset = access_log.stat().st_size if access_log and access_log.exists() else 0
     stop_warm = time.monotonic() + warmup
     stop = stop_warm + seconds
 
@@ -184,6 +210,9 @@ async def run_scenario(name, visitors, action, *, seconds, warmup, expect=(200,)
                 result.errors += 1
 
     await asyncio.gather(*(loop(i, v) for i, v in enumerate(visitors)))
+    if access_log and server_path:
+        await asyncio.sleep(0.5)  # let gunicorn flush its log
+        result.server, _ = server_times(access_log, offset, server_path, method)
     return result
 
 
@@ -210,7 +239,7 @@ async def submit_quiz(visitor, index, n, *, start_path, questions=10):
     return response, time.perf_counter() - t0
 
 
-async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: float) -> list[Result]:
+async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: float, access_log: Path) -> list[Result]:
     limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
     async with httpx.AsyncClient(timeout=30, limits=limits, follow_redirects=False) as client:
         officers = [Visitor(client, base) for _ in range(users)]
@@ -219,24 +248,32 @@ async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: fl
         await asyncio.gather(*(v.login(*data["hr"]) for v in hr))
         anonymous = [Visitor(client, base) for _ in range(users)]
 
-        def run(name, visitors, action, **kwargs):
-            return run_scenario(name, visitors, action, seconds=seconds, warmup=warmup, **kwargs)
+        def run(name, visitors, action, server_path, **kwargs):
+            return run_scenario(
+                name, visitors, action, seconds=seconds, warmup=warmup, access_log=access_log,
+                server_path=server_path, **kwargs,
+            )
 
+        def exact(path):
+            return "^" + re.escape(path) + "$"
+
+        modules = "^(" + "|".join(re.escape(p) for p in data["modules"]) + ")$"
         results = [
-            await run("bare Wagtail page (home, anonymous) — reference", anonymous, timed(lambda v, i, n: v.get(data["home"]))),
-            await run("catalog (logged in)", officers, timed(lambda v, i, n: v.get(data["catalog"]))),
-            await run("module page (logged in)", officers, timed(lambda v, i, n: v.get(data["modules"][i]))),
+            await run("bare Wagtail page (home, anonymous) — reference", anonymous, timed(lambda v, i, n: v.get(data["home"])), exact(data["home"])),
+            await run("catalog (logged in)", officers, timed(lambda v, i, n: v.get(data["catalog"])), exact(data["catalog"])),
+            await run("module page (logged in)", officers, timed(lambda v, i, n: v.get(data["modules"][i])), modules),
             await run(
                 "quiz submission (10 questions)", officers,
-                lambda v, i, n: submit_quiz(v, i, n, start_path=data["quiz_start"]), expect=(302,),
+                lambda v, i, n: submit_quiz(v, i, n, start_path=data["quiz_start"]), r"/kuis/\d+/$", expect=(302,), method="POST",
             ),
-            await run("verification page", anonymous, timed(lambda v, i, n: v.get(data["verify"]))),
-            await run("verification JSON", anonymous, timed(lambda v, i, n: v.get(data["verify_json"]))),
-            await run("HR registry (filtered, HR user)", hr, timed(lambda v, i, n: v.get(data["hr_registry"]))),
-            await run("course page, anonymous, cached", anonymous, timed(lambda v, i, n: v.get(data["course"]))),
+            await run("verification page", anonymous, timed(lambda v, i, n: v.get(data["verify"])), exact(data["verify"])),
+            await run("verification JSON", anonymous, timed(lambda v, i, n: v.get(data["verify_json"])), exact(data["verify_json"])),
+            await run("HR registry (filtered, HR user)", hr, timed(lambda v, i, n: v.get(data["hr_registry"])), r"^/hr/sertifikat/\?"),
+            await run("course page, anonymous, cached", anonymous, timed(lambda v, i, n: v.get(data["course"])), exact(data["course"])),
             await run(
                 "course page, anonymous, uncached", anonymous,
                 timed(lambda v, i, n: v.get(f"{data['course']}?bench={i}-{n}-{time.monotonic_ns()}")),
+                "^" + re.escape(data["course"]) + r"\?bench=",
             ),
         ]
     return results
@@ -274,20 +311,24 @@ def main() -> None:
         port = free_ports(1, args.port)[0]
         base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
         processes.wait_until_serving(base)
-        results = asyncio.run(bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup))
+        results = asyncio.run(
+            bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup, access_log=work / "access.log")
+        )
     finally:
         processes.stop()
         redis.Redis.from_url(args.redis_url).flushdb()
     reference = results[0]
     print(f"\ngunicorn {args.workers} workers × {args.threads} threads, {args.users} concurrent users, "
           f"{args.seconds:g} s per endpoint after {args.warmup:g} s warm-up; total {time.monotonic() - started:.0f} s\n")
-    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors | × bare page |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | server p50 ms | server p95 ms | requests | errors | × bare page |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         print(result.row(reference))
     cached, uncached = results[-2], results[-1]
     print(f"\nanonymous course page: cached/uncached throughput {cached.rps / uncached.rps:.1f}×, "
-          f"p50 {uncached.pct(50):.0f} ms → {cached.pct(50):.0f} ms")
+          f"p50 {uncached.pct(50):.0f} ms → {cached.pct(50):.0f} ms; time inside the server p50 "
+          f"{uncached.server_pct(50):.1f} ms → {cached.server_pct(50):.1f} ms "
+          f"({uncached.server_pct(50) / cached.server_pct(50):.0f}×)")
     print(f"logs: {work}")
 
 
