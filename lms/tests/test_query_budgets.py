@@ -180,3 +180,54 @@ def test_my_learning(client, catalog, officer, django_assert_num_queries):
 
     _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get("/my/learning/"), grow=grow)
     assert large.content.decode().count("Buka modul berikutnya") == 25
+
+
+def add_certificates(holder, catalog, count, *, agency=None):
+    """`count` certificate records for `holder`, in bulk (one course each, as issuing would)."""
+    from certificates.codes import code_generate, serial_format
+    from certificates.models import Certificate
+    from lms.tests.factories import AgencyFactory
+
+    agency = agency or AgencyFactory(code="BULK")
+    course = make_course(catalog=catalog, agency=agency, title=f"Kursus sertifikat {count}")
+    start = Certificate.objects.filter(agency=agency).count()
+    today = timezone.localdate()
+    return Certificate.objects.bulk_create(
+        Certificate(
+            holder=holder, course=course, cycle=start + n + 1, agency=agency, holder_name="Petugas Uji",
+            holder_nip="199001012015031001", title=course.title, agency_name=agency.name, lesson_hours=2,
+            issued_on=today, expires_on=today.replace(year=today.year + 2),
+            serial=serial_format(agency_code=agency.code, year=today.year, number=start + n + 1),
+            serial_year=today.year, serial_number=start + n + 1, code=code_generate(),
+        )
+        for n in range(count)
+    ), agency
+
+
+def test_my_certificates(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    _certs, agency = add_certificates(officer, catalog, 10)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get("/my/certificates/"),
+        grow=lambda: add_certificates(officer, catalog, 990, agency=agency),
+    )
+    assert large.content.decode().count("/verify/") >= 1000
+
+
+def test_verification_page_and_json(client, catalog, officer, other_officer, django_assert_num_queries):
+    from django.core.cache import cache
+
+    certificates, agency = add_certificates(officer, catalog, 10)
+    code = certificates[0].code
+
+    for path in (f"/verify/{code}/", f"/api/v1/verify/{code}/"):
+        def first_visit(path=path):
+            cache.clear()  # the uncached answer: what a first scan of the QR code costs
+            return client.get(path)
+
+        assert_flat_query_count(
+            django_assert_num_queries,
+            small=first_visit,
+            grow=lambda: add_certificates(other_officer, catalog, 495, agency=agency),
+        )
