@@ -4,6 +4,8 @@ Pages own their request flow (enrol, mark done, take the quiz) through small
 override points; the work itself is done by `courses.services`.
 """
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -129,9 +131,15 @@ class CoursePage(SharedPageCacheMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline_for_user
+        from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline_for_user(user=request.user, course=self)
+        # The course's description and facts are the same for everyone: cached as a fragment
+        # under the content version, so a logged-in officer's page reuses them too.
+        # A preview shows a draft: its key never matches a live entry (nor another preview).
+        preview = getattr(request, "is_preview", False)
+        context["shared_content_version"] = f"preview-{uuid.uuid4().hex}" if preview else scope_version(CONTENT)
         return context
 
     @path("daftar/", name="enrol")

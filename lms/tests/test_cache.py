@@ -116,3 +116,42 @@ def test_module_pages_are_never_shared(client, course, officer):
     assert "X-Cache" not in client.get(module.url)
     client.logout()
     assert client.get(module.url).status_code == 302
+
+
+def test_a_logged_in_officer_reuses_the_shared_course_description_but_sees_own_progress(
+    client, course, officer, other_officer, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses import services
+
+    services.enrollment_create(user=officer, course=course)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as first:
+        client.get(course.url)
+    with django_assert_max_num_queries(len(first.captured_queries) - 1):
+        mine = client.get(course.url).content.decode()
+    assert "Lanjutkan" in mine and "Migrasi Aman" in mine
+
+    client.force_login(other_officer)
+    theirs = client.get(course.url).content.decode()
+    assert "Daftar kursus ini" in theirs and "Lanjutkan" not in theirs
+
+    course.summary = "Ringkasan yang diperbarui pelatih."
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    assert "Ringkasan yang diperbarui pelatih." in client.get(course.url).content.decode()
+
+
+def test_a_preview_of_a_draft_never_shows_the_cached_live_description(client, course, catalog):
+    from lms.tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.get(course.url)  # caches the live description
+    course.summary = "Draf ringkasan belum terbit."
+    revision = course.save_revision()
+    preview = client.get(f"/admin/pages/{course.pk}/revisions/{revision.pk}/view/")
+    assert preview.status_code == 200
+    assert "Draf ringkasan belum terbit." in preview.content.decode()
