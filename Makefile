@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install messages-compile messages npm setup run worker test e2e check clean-db
+.PHONY: help install messages-compile messages npm setup run worker test e2e check clean-db serve rqworker prod-env
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -97,3 +97,37 @@ e2e: check
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# --- Production mode (README "Production"): gunicorn + RQ workers against the
+# configured PostgreSQL and Redis. Nothing here falls back to SQLite or locmem.
+PROD := DJANGO_SETTINGS_MODULE=lms.settings.production DJANGO_DEBUG=0
+
+prod-env:
+	@missing=""; \
+	for var in SECRET_KEY DATABASE_URL REDIS_URL; do \
+		eval "val=\$${$$var}"; [ -n "$$val" ] || missing="$$missing $$var"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make serve/rqworker: set$$missing in the environment (README \"Production\"), e.g." >&2; \
+		echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2; \
+		echo "  DATABASE_URL=postgres://pimpasa:PASSWORD@db.internal:5432/pimpasa" >&2; \
+		echo "  REDIS_URL=redis://redis.internal:6379/0" >&2; \
+		exit 1; \
+	fi; \
+	case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "make serve/rqworker: DATABASE_URL must point at PostgreSQL (postgres://...)" >&2; exit 1;; esac; \
+	case "$$REDIS_URL" in redis://*|rediss://*|unix://*) ;; \
+		*) echo "make serve/rqworker: REDIS_URL must be a redis:// URL" >&2; exit 1;; esac
+
+# Migrate, collect (hashed + compressed) static files, then serve with gunicorn
+# (lms/gunicorn.conf.py; WEB_CONCURRENCY, GUNICORN_THREADS, HOST, PORT ...).
+serve: install prod-env
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PROD) exec $(VENV)/bin/gunicorn --config lms/gunicorn.conf.py
+
+# One RQ worker for every task queue (PDF rendering, exports, imports); start as
+# many as needed, on any machine that reaches the same Redis and PostgreSQL.
+rqworker: install prod-env
+	$(PROD) exec $(PY) manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler $$($(PROD) $(PY) -c \
+		"import django; django.setup(); from django.conf import settings; print(' '.join(settings.RQ_QUEUES))")

@@ -37,7 +37,8 @@ def pytest_collection_modifyitems(config, items):
         return
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+        needs_postgres = item.get_closest_marker("postgres") or item.get_closest_marker("multiprocess")
+        (deselected if needs_postgres else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

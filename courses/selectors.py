@@ -7,9 +7,9 @@ officer's progress rows for them.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef, Q
 
-from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, QuizAttempt
+from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
 
 
 class ModuleState:
@@ -77,7 +77,10 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
     modules = (
         ModulePage.objects.live()
         .filter(prefix_filter, depth__in=depths)
-        .annotate(question_count=Count("questions"))
+        # Outlines link to modules; they never show a lesson, so its (large) body stays behind,
+        # and "has a quiz" is an EXISTS, not a COUNT grouped by every column of the page.
+        .defer("body")
+        .annotate(has_questions=Exists(Question.objects.filter(page=OuterRef("pk"))))
         .order_by("path")
     )
     modules = [module for module in modules if _parent_path(module) in by_path]
@@ -104,7 +107,7 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
             state = ModuleState.IN_PROGRESS
         else:
             state = ModuleState.AVAILABLE
-        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.question_count > 0))
+        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_questions))
     return result
 
 

@@ -18,3 +18,5 @@ class LmsConfig(AppConfig):
         pre_save.connect(audit.on_user_pre_save, sender=User, dispatch_uid="lms_audit_superuser_pre")
         post_save.connect(audit.on_user_post_save, sender=User, dispatch_uid="lms_audit_superuser_post")
         post_save.connect(roles.on_course_saved, sender=CoursePage, dispatch_uid="lms_course_permissions")
+
+        from lms import cache_invalidation  # noqa: F401

@@ -4,6 +4,8 @@ Pages own their request flow (enrol, mark done, take the quiz) through small
 override points; the work itself is done by `courses.services`.
 """
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -24,6 +26,7 @@ from wagtail.search import index
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
 from lms.page_permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
+from lms.cache import SharedPageCacheMixin
 
 
 class Level(models.TextChoices):
@@ -32,7 +35,7 @@ class Level(models.TextChoices):
     ADVANCED = "lanjutan", _("Lanjutan")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(SharedPageCacheMixin, Page):
     """The catalog: every live course, filtered by agency, law, level and text."""
 
     intro = RichTextField(_("pengantar"), blank=True)
@@ -65,7 +68,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
+class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     """A course of one agency: an ordered set of modules ending in a certificate."""
 
     agency = models.ForeignKey(
@@ -130,9 +133,15 @@ class CoursePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline_for_user
+        from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline_for_user(user=request.user, course=self)
+        # The course's description and facts are the same for everyone: cached as a fragment
+        # under the content version, so a logged-in officer's page reuses them too.
+        # A preview shows a draft: its key never matches a live entry (nor another preview).
+        preview = getattr(request, "is_preview", False)
+        context["shared_content_version"] = f"preview-{uuid.uuid4().hex}" if preview else scope_version(CONTENT)
         return context
 
     @path("daftar/", name="enrol")

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.csp.PathAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Shared page cache: a hit skips only the view (pages the same for every anonymous visitor).
+    "lms.cache.SharedPageCacheMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

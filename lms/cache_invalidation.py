@@ -1,0 +1,30 @@
+"""What makes shared cached pages stale (see lms/cache.py): connected when the app is ready."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from lms import cache
+from lms.models import Agency, LegalBasis
+
+
+def _invalidate_content_on_commit(**kwargs):
+    # After the commit: a request that reads in between must not store the old page as new.
+    transaction.on_commit(lambda: cache.invalidate(cache.CONTENT))
+
+
+page_published.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_published")
+page_unpublished.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_unpublished")
+post_page_move.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_moved")
+for model in (Agency, LegalBasis):
+    post_save.connect(_invalidate_content_on_commit, sender=model, dispatch_uid=f"lms.cache.save.{model.__name__}")
+    post_delete.connect(_invalidate_content_on_commit, sender=model, dispatch_uid=f"lms.cache.delete.{model.__name__}")
+
+
+@receiver(post_delete, dispatch_uid="lms.cache.page_deleted")
+def _invalidate_on_page_delete(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        _invalidate_content_on_commit()

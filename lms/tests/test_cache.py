@@ -1,0 +1,157 @@
+"""Pages that are the same for everyone are served from the shared cache; nothing per-user is."""
+
+import pytest
+
+from courses.tests.builders import make_course
+from lms.tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(catalog):
+    return make_course(catalog=catalog, title="Migrasi Aman", modules=2)
+
+
+def test_a_repeated_anonymous_course_page_is_served_without_a_query(client, course, django_assert_num_queries):
+    first = client.get(course.url)
+    assert first.status_code == 200
+    assert first["X-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = client.get(course.url)
+    assert second.status_code == 200
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Modul 1" in second.content.decode()
+
+
+def test_a_repeated_anonymous_catalog_is_served_without_a_query(client, course, django_assert_num_queries):
+    client.get(course.get_parent().url)
+    with django_assert_num_queries(0):
+        response = client.get(course.get_parent().url)
+    assert "Migrasi Aman" in response.content.decode()
+    # Another filter is another page.
+    assert client.get(course.get_parent().url, {"q": "tidak ada"})["X-Cache"] == "miss"
+
+
+def test_a_published_change_shows_at_once(client, course, django_capture_on_commit_callbacks):
+    catalog_url = course.get_parent().url
+    client.get(course.url)
+    client.get(catalog_url)
+
+    course.title = "Migrasi Aman Edisi Baru"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+
+    assert "Migrasi Aman Edisi Baru" in client.get(course.url).content.decode()
+    assert "Migrasi Aman Edisi Baru" in client.get(catalog_url).content.decode()
+
+
+def test_an_unpublished_course_leaves_the_cached_catalog_at_once(client, course, django_capture_on_commit_callbacks):
+    catalog_url = course.get_parent().url
+    assert "Migrasi Aman" in client.get(catalog_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        course.unpublish()
+    assert "Migrasi Aman" not in client.get(catalog_url).content.decode()
+    assert client.get(course.url).status_code == 404
+
+
+def test_a_new_module_shows_in_the_cached_outline_at_once(client, course, django_capture_on_commit_callbacks):
+    from courses.tests.builders import make_module
+
+    client.get(course.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        module = make_module(course=course, title="Modul Tambahan")
+        module.save_revision().publish()
+    assert "Modul Tambahan" in client.get(course.url).content.decode()
+
+
+def test_renaming_an_agency_refreshes_cached_pages(client, catalog, django_capture_on_commit_callbacks):
+    agency = AgencyFactory(name="Direktorat Lama")
+    course = make_course(catalog=catalog, agency=agency, modules=1)
+    assert "Direktorat Lama" in client.get(course.url).content.decode()
+    agency.name = "Direktorat Baru"
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.save()
+    assert "Direktorat Baru" in client.get(course.url).content.decode()
+
+
+def test_a_logged_in_officers_page_is_never_cached_or_served_to_others(client, course, officer, other_officer):
+    from courses import services
+
+    services.enrollment_create(user=officer, course=course)
+    # An anonymous visit first fills the shared cache.
+    assert "Masuk untuk mendaftar" in client.get(course.url).content.decode()
+
+    client.force_login(officer)
+    mine = client.get(course.url)
+    assert "X-Cache" not in mine
+    assert "Masuk untuk mendaftar" not in mine.content.decode()
+    assert "Lanjutkan" in mine.content.decode()
+
+    client.force_login(other_officer)
+    theirs = client.get(course.url).content.decode()
+    assert "Lanjutkan" not in theirs
+    assert "Daftar kursus ini" in theirs
+
+    client.logout()
+    anonymous = client.get(course.url).content.decode()
+    assert "Lanjutkan" not in anonymous and "Daftar kursus ini" not in anonymous
+    assert "Masuk untuk mendaftar" in anonymous
+
+
+def test_an_anonymous_visitor_with_a_flash_message_is_not_served_from_the_cache(client, course):
+    client.get(course.url)
+    client.cookies["messages"] = "something"
+    assert "X-Cache" not in client.get(course.url)
+
+
+def test_module_pages_are_never_shared(client, course, officer):
+    from courses import services
+
+    services.enrollment_create(user=officer, course=course)
+    client.force_login(officer)
+    module = course.get_children().first()
+    assert "X-Cache" not in client.get(module.url)
+    client.logout()
+    assert client.get(module.url).status_code == 302
+
+
+def test_a_logged_in_officer_reuses_the_shared_course_description_but_sees_own_progress(
+    client, course, officer, other_officer, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses import services
+
+    services.enrollment_create(user=officer, course=course)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as first:
+        client.get(course.url)
+    with django_assert_max_num_queries(len(first.captured_queries) - 1):
+        mine = client.get(course.url).content.decode()
+    assert "Lanjutkan" in mine and "Migrasi Aman" in mine
+
+    client.force_login(other_officer)
+    theirs = client.get(course.url).content.decode()
+    assert "Daftar kursus ini" in theirs and "Lanjutkan" not in theirs
+
+    course.summary = "Ringkasan yang diperbarui pelatih."
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    assert "Ringkasan yang diperbarui pelatih." in client.get(course.url).content.decode()
+
+
+def test_a_preview_of_a_draft_never_shows_the_cached_live_description(client, course, catalog):
+    from lms.tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.get(course.url)  # caches the live description
+    course.summary = "Draf ringkasan belum terbit."
+    revision = course.save_revision()
+    preview = client.get(f"/admin/pages/{course.pk}/revisions/{revision.pk}/view/")
+    assert preview.status_code == 200
+    assert "Draf ringkasan belum terbit." in preview.content.decode()

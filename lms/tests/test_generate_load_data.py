@@ -1,0 +1,84 @@
+"""`generate_load_data` fills a database in bulk with consistent, usable rows."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from certificates.models import Certificate
+from courses.models import AttemptAnswer, CoursePage, Enrollment, ModuleProgress, QuizAttempt
+from lms.load_data import PASSWORD
+from lms.models import OfficerProfile
+from lms.tests.factories import AgencyFactory, LegalBasisFactory
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(autouse=True)
+def catalog_and_agencies(catalog):
+    """The demo content is seed_demo's business (tested there); a catalog and agencies suffice."""
+    for code in ("IMI", "BP2MI", "POLRI"):
+        AgencyFactory(code=code)
+    LegalBasisFactory()
+    return catalog
+
+
+def generate(*args) -> str:
+    out = StringIO()
+    call_command("generate_load_data", "--no-demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_small_run_creates_the_requested_volumes_and_prints_timings(client):
+    output = generate("--officers", "50", "--courses", "3", "--attempts-per-officer", "4", "--modules-per-course", "2")
+
+    officers = get_user_model().objects.filter(username__startswith="beban01_")
+    assert officers.count() == 50
+    assert OfficerProfile.objects.filter(user__in=officers).count() == 50
+    assert CoursePage.objects.filter(slug__startswith="beban01-").count() == 3
+    attempts = QuizAttempt.objects.filter(user__in=officers)
+    assert attempts.count() == 50 * 4
+    assert AttemptAnswer.objects.filter(attempt__in=attempts).count() == 50 * 4 * 5
+    assert AttemptAnswer.selected_choices.through.objects.filter(attemptanswer__attempt__in=attempts).count() == 50 * 4 * 5
+    # Four attempts over two-module courses: every officer is in two courses.
+    assert Enrollment.objects.filter(user__in=officers).count() == 100
+    assert ModuleProgress.objects.filter(user__in=officers).count() == 200
+    # Exactly the completed courses carry a certificate, with distinct serials and codes.
+    completed = set(Enrollment.objects.filter(user__in=officers, completed_at__isnull=False).values_list("user", "course"))
+    certificates = Certificate.objects.filter(holder__in=officers)
+    assert completed and set(certificates.values_list("holder", "course")) == completed
+    assert certificates.values("serial").distinct().count() == len(completed)
+    # A passed attempt is one that scored at least the pass mark.
+    for attempt in attempts:
+        assert attempt.passed == (attempt.score_percent >= attempt.pass_mark)
+    assert "total" in output and "answers" in output
+
+    # The generated officers are real accounts: one signs in and sees their courses.
+    assert client.login(username="beban01_00000", password=PASSWORD)
+    response = client.get("/my/learning/")
+    assert response.status_code == 200
+    assert "Kursus Beban 01-" in response.content.decode()
+
+
+def test_a_second_run_adds_a_new_batch_beside_the_first():
+    generate("--officers", "3", "--courses", "1", "--attempts-per-officer", "1")
+    generate("--officers", "2", "--courses", "1", "--attempts-per-officer", "1")
+    assert get_user_model().objects.filter(username__startswith="beban02_").count() == 2
+    assert get_user_model().objects.filter(username__startswith="beban01_").count() == 3
+
+
+def test_bad_numbers_get_a_clear_message():
+    with pytest.raises(CommandError, match="--officers must be 0 or more"):
+        generate("--officers", "-1")
+    with pytest.raises(CommandError, match="needs at least one course"):
+        generate("--officers", "1", "--courses", "0")
+
+
+def test_without_demo_content_it_says_what_to_run_first():
+    CoursePage.objects.all().delete()
+    from courses.models import CourseIndexPage
+
+    CourseIndexPage.objects.all().delete()
+    with pytest.raises(CommandError, match="seed_demo"):
+        generate("--officers", "1", "--courses", "1")

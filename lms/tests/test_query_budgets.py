@@ -1,0 +1,233 @@
+"""Query budgets: every officer page costs as many queries at 1,000 rows as at 10 (no N+1)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from courses import quiz, services
+from courses.models import Choice, Enrollment, ModuleProgress, Question, QuizAttempt
+from courses.tests.builders import make_course, make_module, quiz_questions
+from lms.tests.factories import LegalBasisFactory
+from lms.tests.query_budget import assert_flat_query_count
+
+pytestmark = pytest.mark.django_db
+
+
+def make_other_officers(count: int) -> list:
+    """Plain accounts in bulk: rows that share the tables but are not the officer's."""
+    User = get_user_model()
+    start = User.objects.count()
+    return User.objects.bulk_create(
+        User(username=f"lain{start + i}", password="!") for i in range(count)
+    )
+
+
+def make_courses(catalog, count, *, modules=1, enrol=None):
+    bases = [LegalBasisFactory(), LegalBasisFactory()]
+    courses = [make_course(catalog=catalog, title=f"Kursus {n:03d}", modules=modules, legal_bases=bases) for n in range(count)]
+    if enrol is not None:
+        for course in courses:
+            services.enrollment_create(user=enrol, course=course)
+            first = course.get_modules().first()
+            if first is not None:
+                services.module_open(user=enrol, module=first)
+    return courses
+
+
+def enrol_others(course, users):
+    Enrollment.objects.bulk_create(Enrollment(user=user, course=course) for user in users)
+
+
+def add_questions(module, count):
+    questions = Question.objects.bulk_create(
+        Question(page=module, text=f"Soal massal {n}?", sort_order=100 + n, legal_basis=LegalBasisFactory() if n == 0 else None)
+        for n in range(count)
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, text=f"Pilihan {k}", is_correct=k == 0, sort_order=k)
+        for question in questions
+        for k in range(4)
+    )
+
+
+def add_finished_attempts(user, module, count):
+    start = QuizAttempt.objects.filter(user=user, module=module).count()
+    now = timezone.now()
+    QuizAttempt.objects.bulk_create(
+        QuizAttempt(user=user, module=module, number=start + n + 1, status="submitted", submitted_at=now,
+                    pass_mark=70, score_points=0, max_points=3, score_percent=0, passed=False)
+        for n in range(count)
+    )
+
+
+def test_catalog(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    make_courses(catalog, 10, enrol=officer)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get(catalog.url),
+        grow=lambda: (make_courses(catalog, 15, enrol=officer), enrol_others(catalog.get_children().first().specific, make_other_officers(1000))),
+    )
+    assert "25 kursus ditemukan" in large.content.decode()
+
+
+def test_catalog_anonymous_first_visit(client, catalog, django_assert_num_queries):
+    from django.core.cache import cache
+
+    make_courses(catalog, 10)
+
+    def first_visit():
+        cache.clear()
+        return client.get(catalog.url)
+
+    assert_flat_query_count(django_assert_num_queries, small=first_visit, grow=lambda: make_courses(catalog, 15))
+
+
+def test_course_page(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    course = make_course(catalog=catalog, modules=10, legal_bases=[LegalBasisFactory(), LegalBasisFactory()])
+    services.enrollment_create(user=officer, course=course)
+
+    def grow():
+        for n in range(20):
+            make_module(course=course, title=f"Modul tambahan {n}")
+        for module in course.get_modules()[:15]:
+            services.module_complete(user=officer, module=module)
+        enrol_others(course, make_other_officers(1000))
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(course.url), grow=grow)
+    assert "Modul tambahan 19" in large.content.decode()
+
+
+def test_module_page(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    course = make_course(catalog=catalog)
+    module = make_module(course=course, title="Modul kuis", questions=quiz_questions(10), quiz_max_attempts=0)
+    make_module(course=course, title="Modul berikut")
+    services.enrollment_create(user=officer, course=course)
+    add_finished_attempts(officer, module, 10)
+
+    def grow():
+        add_questions(module, 990)
+        add_finished_attempts(officer, module, 990)
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(module.url), grow=grow)
+    assert large.content.decode().count("Lihat pembahasan") == 1000
+
+
+def quiz_module(course, questions):
+    module = make_module(course=course, title=f"Kuis {questions}", questions=quiz_questions(min(questions, 10)), quiz_max_attempts=0)
+    if questions > 10:
+        add_questions(module, questions - 10)
+    return module
+
+
+def quiz_course(catalog, officer):
+    """A course where a read module comes first, then a 10-question and a 1,000-question quiz,
+    both open to the officer (the earlier modules are done), then one more module."""
+    course = make_course(catalog=catalog)
+    intro = make_module(course=course, title="Pengantar")
+    small_module, large_module = quiz_module(course, 10), quiz_module(course, 1000)
+    make_module(course=course, title="Belum selesai")  # the course stays open: no certificate in the count
+    services.enrollment_create(user=officer, course=course)
+    services.module_complete(user=officer, module=intro)
+    small_attempt = quiz.quiz_attempt_start(user=officer, module=small_module)
+    # Start the large quiz as if the small one were passed, then reopen the small one.
+    ModuleProgress.objects.create(user=officer, module=small_module, course=course, completed_at=timezone.now())
+    large_attempt = quiz.quiz_attempt_start(user=officer, module=large_module)
+    ModuleProgress.objects.filter(user=officer, module=small_module).update(completed_at=None)
+    ModuleProgress.objects.create(user=officer, module=large_module, course=course)  # opened, like the small one
+    return (small_module, small_attempt), (large_module, large_attempt)
+
+
+def test_quiz_page(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    (small_module, small_attempt), (large_module, large_attempt) = quiz_course(catalog, officer)
+    ModuleProgress.objects.filter(user=officer, module=small_module).update(completed_at=timezone.now())
+    attempt_url = lambda module, attempt: module.url + module.reverse_subpage("quiz_attempt", args=[attempt.pk])  # noqa: E731
+
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get(attempt_url(small_module, small_attempt)),
+        large=lambda: client.get(attempt_url(large_module, large_attempt)),
+    )
+    assert large.content.decode().count('type="radio"') == 10 * 3 + 990 * 4
+
+
+def test_quiz_submission(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    (small_module, small_attempt), (large_module, large_attempt) = quiz_course(catalog, officer)
+
+    def submit(module, attempt, questions):
+        url = module.url + module.reverse_subpage("quiz_attempt", args=[attempt.pk])
+        client.get(url)  # the officer has the form open
+        return lambda: client.post(url, {f"q{n}": "0" for n in range(1, questions + 1)})
+
+    small_submit, large_submit = submit(small_module, small_attempt, 10), submit(large_module, large_attempt, 1000)
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=small_submit, large=large_submit, warm=False)
+    assert large.status_code == 302
+    large_attempt.refresh_from_db()
+    assert large_attempt.passed and large_attempt.answers.count() == 1000
+
+
+def test_my_learning(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    make_courses(catalog, 10, modules=2, enrol=officer)
+
+    def grow():
+        make_courses(catalog, 15, modules=2, enrol=officer)
+        enrol_others(catalog.get_children().first().specific, make_other_officers(1000))
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get("/my/learning/"), grow=grow)
+    assert large.content.decode().count("Buka modul berikutnya") == 25
+
+
+def add_certificates(holder, catalog, count, *, agency=None):
+    """`count` certificate records for `holder`, in bulk (one course each, as issuing would)."""
+    from certificates.codes import code_generate, serial_format
+    from certificates.models import Certificate
+    from lms.tests.factories import AgencyFactory
+
+    agency = agency or AgencyFactory(code="BULK")
+    course = make_course(catalog=catalog, agency=agency, title=f"Kursus sertifikat {count}")
+    start = Certificate.objects.filter(agency=agency).count()
+    today = timezone.localdate()
+    return Certificate.objects.bulk_create(
+        Certificate(
+            holder=holder, course=course, cycle=start + n + 1, agency=agency, holder_name="Petugas Uji",
+            holder_nip="199001012015031001", title=course.title, agency_name=agency.name, lesson_hours=2,
+            issued_on=today, expires_on=today.replace(year=today.year + 2),
+            serial=serial_format(agency_code=agency.code, year=today.year, number=start + n + 1),
+            serial_year=today.year, serial_number=start + n + 1, code=code_generate(),
+        )
+        for n in range(count)
+    ), agency
+
+
+def test_my_certificates(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    _certs, agency = add_certificates(officer, catalog, 10)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get("/my/certificates/"),
+        grow=lambda: add_certificates(officer, catalog, 990, agency=agency),
+    )
+    assert large.content.decode().count("/verify/") >= 1000
+
+
+def test_verification_page_and_json(client, catalog, officer, other_officer, django_assert_num_queries):
+    from django.core.cache import cache
+
+    certificates, agency = add_certificates(officer, catalog, 10)
+    code = certificates[0].code
+
+    for path in (f"/verify/{code}/", f"/api/v1/verify/{code}/"):
+        def first_visit(path=path):
+            cache.clear()  # the uncached answer: what a first scan of the QR code costs
+            return client.get(path)
+
+        assert_flat_query_count(
+            django_assert_num_queries,
+            small=first_visit,
+            grow=lambda: add_certificates(other_officer, catalog, 495, agency=agency),
+        )
