@@ -17,6 +17,7 @@ certificate verification answers are cached by the certificates app itself
 (certificates.selectors.verification_payload, cleared on revoke and render).
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -50,7 +51,9 @@ def invalidate(scope: str) -> None:
 
 def _entry_key(request) -> str:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"{_KEY_PREFIX}:{request.get_host()}:{language}:{request.get_full_path()}"
+    # Hashed: a query string is the visitor's to choose, so its length must not become the key's.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{_KEY_PREFIX}:{request.get_host()}:{language}:{path}"
 
 
 def _may_use_cache(request) -> bool:
