@@ -1,10 +1,12 @@
 """The certificate PDF as a holder, a printer and a verifier meet it: read back with real tools."""
 
+import datetime
 import hashlib
 import io
 
 import pytest
 import zxingcpp
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -188,6 +190,29 @@ def test_a_course_template_overrides_the_agency_template_and_english_is_availabl
     assert "CERTIFICATE OF COMPLETION" in text.upper()
     assert "has completed Paspor dan Pencegahan TPPM (6 lesson hours)." in text
     assert "TEMPLAT INSTANSI" not in text.upper()
+
+
+def test_an_english_template_gives_english_labels_and_dates_whatever_the_request_language(certificate, imigrasi):
+    CertificateTemplate.objects.create(
+        agency=imigrasi, title_text="Certificate of Completion", language="en",
+        body_text="has completed {judul} ({jp} lesson hours).",
+    )
+    certificate.issued_on = datetime.date(2026, 3, 2)
+    certificate.save(update_fields=["issued_on"])
+    with translation.override("id"):
+        certificate = certificate_render(certificate=certificate)
+    _content, reader = read_pdf(certificate)
+    text = page_text(reader)
+    for label in ("awarded to", "Lesson hours", "Issue date", "Valid until", "Legal basis:",
+                  "Verification code:", "Check the authenticity and status of this certificate"):
+        assert label in text
+    for label in ("diberikan kepada", "Jam pelajaran", "Tanggal terbit", "Berlaku sampai", "Dasar hukum",
+                  "Kode verifikasi", "Periksa keaslian"):
+        assert label not in text
+    assert f"Number: {certificate.serial}" in text
+    assert "2 March 2026" in text and "Maret" not in text
+    assert "Certificate Paspor dan Pencegahan TPPM for" in reader.metadata.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
 @pytest.mark.parametrize("base", ["http://127.0.0.1:8000", "https://pimpasa.imigrasi.go.id", "https://sertifikat.kemenimipas.go.id/lms"])
