@@ -16,7 +16,10 @@ AXE_JS = Path(settings.BASE_DIR) / "tools/a11y/node_modules/axe-core/axe.min.js"
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(settings.BASE_DIR) / "test-artifacts" / "e2e"))
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
-OFFICER = "petugas1"
+# An officer the demo data leaves with no enrolment (petugas1..4 hold the demo
+# certificates, certificates/demo.py), and one who holds certificates.
+OFFICER = "petugas5"
+CERTIFIED_OFFICER = "petugas1"
 # The demo password (lms/demo/seed.py), typed into the login form.
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

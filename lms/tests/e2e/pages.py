@@ -14,7 +14,7 @@ when run alone.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lms.tests.e2e.harness import OFFICER, Demo, answer_quiz
+from lms.tests.e2e.harness import CERTIFIED_OFFICER, OFFICER, Demo, answer_quiz
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,128 @@ def module_with_attempts(page, demo: Demo):
         demo.log_in(page, OFFICER)
     page.goto(demo.url(module.url))
     page.get_by_role("table").wait_for()
+
+
+# Certificates (officer and public pages: they must fit a phone).
+
+
+def demo_certificate(username: str, agency_code: str):
+    """A certificate the demo data issued (certificates/demo.py): petugas1 IMI valid,
+    petugas3 IMI expired, petugas4 BP2MI revoked."""
+    from certificates.models import Certificate
+
+    return Certificate.objects.get(holder__username=username, course__agency__code=agency_code)
+
+
+@page_type("my-certificates")
+def my_certificates(page, demo: Demo):
+    demo.log_in(page, CERTIFIED_OFFICER)
+    page.goto(demo.url("/my/certificates/"))
+
+
+@page_type("verify-form")
+def verify_form(page, demo: Demo):
+    page.goto(demo.url("/verify/"))
+
+
+@page_type("verify-form-error")
+def verify_form_error(page, demo: Demo):
+    page.goto(demo.url("/verify/"))
+    page.get_by_role("main").get_by_role("button", name="Periksa").click()
+    page.wait_for_load_state()
+
+
+@page_type("verify-valid")
+def verify_valid(page, demo: Demo):
+    page.goto(demo.url(demo_certificate(CERTIFIED_OFFICER, "IMI").verification_path))
+
+
+@page_type("verify-expired")
+def verify_expired(page, demo: Demo):
+    page.goto(demo.url(demo_certificate("petugas3", "IMI").verification_path))
+
+
+@page_type("verify-revoked")
+def verify_revoked(page, demo: Demo):
+    page.goto(demo.url(demo_certificate("petugas4", "BP2MI").verification_path))
+
+
+@page_type("verify-not-found")
+def verify_not_found(page, demo: Demo):
+    page.goto(demo.url("/verify/TIDAKADA2345/"))
+
+
+@page_type("password-change")
+def password_change(page, demo: Demo):
+    demo.log_in(page, OFFICER)
+    page.goto(demo.url("/accounts/kata-sandi/"))
+
+
+# HR pages (desktop work, still checked at phone size by axe).
+
+
+def hr(page, demo: Demo, path: str):
+    demo.log_in(page, "sdm")
+    page.goto(demo.url(path))
+
+
+@page_type("hr-dashboard", officer=False)
+def hr_dashboard(page, demo: Demo):
+    hr(page, demo, "/hr/")
+
+
+@page_type("hr-registry", officer=False)
+def hr_registry(page, demo: Demo):
+    hr(page, demo, "/hr/sertifikat/?status=valid")
+
+
+@page_type("hr-officer-detail", officer=False)
+def hr_officer_detail(page, demo: Demo):
+    hr(page, demo, f"/hr/petugas/{demo.user(CERTIFIED_OFFICER).pk}/")
+
+
+@page_type("hr-revoke-errors", officer=False)
+def hr_revoke_errors(page, demo: Demo):
+    hr(page, demo, f"/hr/sertifikat/{demo_certificate(CERTIFIED_OFFICER, 'IMI').pk}/cabut/")
+    page.get_by_role("button", name="Cabut sertifikat").click()
+    page.locator("[role=alert]").wait_for()
+
+
+@page_type("hr-bulk-verify", officer=False)
+def hr_bulk_verify(page, demo: Demo):
+    hr(page, demo, "/hr/verifikasi/")
+
+
+@page_type("hr-bulk-verify-result", officer=False)
+def hr_bulk_verify_result(page, demo: Demo):
+    hr(page, demo, "/hr/verifikasi/")
+    page.get_by_label("Kursus atau program").select_option(index=1)
+    nips = [demo.user(name).officer_profile.nip for name in ("petugas1", "petugas3", OFFICER)]
+    page.get_by_label("Tempel NIP").fill("\n".join([*nips, "123"]))
+    page.get_by_role("main").get_by_role("button", name="Periksa").click()
+    page.wait_for_url("**/hr/verifikasi/*/")
+
+
+@page_type("hr-officer-import", officer=False)
+def hr_officer_import(page, demo: Demo):
+    hr(page, demo, "/hr/impor/")
+
+
+@page_type("hr-officer-import-preview", officer=False)
+def hr_officer_import_preview(page, demo: Demo):
+    """The preview of the product's own CSV template (its example row)."""
+    from certificates.hr import exports
+    from lms import officer_import
+
+    data = "".join(exports.csv_stream(officer_import.expected_header(), [officer_import.example_row()]))
+    hr(page, demo, "/hr/impor/")
+    page.get_by_label("Berkas petugas (CSV atau XLSX)").set_input_files(
+        files=[{"name": "petugas.csv", "mimeType": "text/csv", "buffer": data.encode()}]
+    )
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+    page.wait_for_url("**/hr/impor/*/")
+
+
+@page_type("hr-bulk-issue", officer=False)
+def hr_bulk_issue(page, demo: Demo):
+    hr(page, demo, "/hr/terbitkan/")
