@@ -27,7 +27,9 @@ from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import make_officer
 from lms.tests.servers import Browser, Processes, collectstatic, free_ports, production_env
 
-pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: starts from (and leaves behind) what the migrations created, like the other
+# transactional tests; a plain flush would re-create content types the next one restores again.
+pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 OFFICERS = 6
 PASSWORD = "Sandi-Uji-Banyak-Proses-1"
