@@ -25,6 +25,7 @@ from certificates.models import Certificate
 from courses.models import AttemptAnswer, Enrollment, QuizAttempt
 from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import make_officer
+from lms.tests.requirements import missing
 from lms.tests.servers import Browser, Processes, collectstatic, free_ports, production_env
 
 # serialized_rollback: starts from (and leaves behind) what the migrations created, like the other
@@ -45,7 +46,7 @@ def redis_url():
     try:
         client.ping()
     except redis.RedisError as error:
-        pytest.skip(f"Redis not reachable at {url}: {error}")
+        missing(f"Redis at {url} ({error})")
     client.flushdb()
     yield url
     client.flushdb()

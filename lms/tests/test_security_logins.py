@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 from lms import audit
 from lms.ratelimits import client_ip, rate_limited
 from lms.tests.factories import PASSWORD, UserFactory
+from lms.tests.requirements import missing
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ class TestRateLimitDecorator:
         try:
             redis.Redis.from_url(url, socket_connect_timeout=1).ping()
         except redis.exceptions.ConnectionError:
-            pytest.skip("no Redis at 127.0.0.1:6379")
+            missing("Redis at 127.0.0.1:6379")
         # A prefix of our own, and no cache.clear() (it would FLUSHDB a shared server): the keys expire in a minute.
         redis_cache = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
