@@ -17,6 +17,7 @@ certificate verification answers are cached by the certificates app itself
 (certificates.selectors.verification_payload, cleared on revoke and render).
 """
 
+import contextvars
 import hashlib
 import uuid
 
@@ -30,11 +31,27 @@ _KEY_PREFIX = "shared-page"
 _ATTRIBUTE = "_shared_cache_scope"
 
 
+# Versions read during the current request: a page asks for "content" from several places
+# (outlines, cards, fragments, the header) and one read serves them all. An invalidation
+# made later in the same request only means entries written afterwards are born stale.
+_request_versions: contextvars.ContextVar[dict | None] = contextvars.ContextVar("scope_versions", default=None)
+
+
 def _version_key(scope: str) -> str:
     return f"{_KEY_PREFIX}:version:{scope}"
 
 
 def scope_version(scope: str) -> str:
+    memo = _request_versions.get()
+    if memo is not None and scope in memo:
+        return memo[scope]
+    version = _read_version(scope)
+    if memo is not None:
+        memo[scope] = version
+    return version
+
+
+def _read_version(scope: str) -> str:
     version = cache.get(_version_key(scope))
     if version is None:
         version = uuid.uuid4().hex
@@ -101,6 +118,13 @@ class SharedPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_versions.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_versions.reset(token)
+
+    def _respond(self, request):
         if not _may_use_cache(request):
             return self.get_response(request)
         key = _entry_key(request)
