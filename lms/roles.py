@@ -229,6 +229,39 @@ def sync_catalog(*, catalog, apps=None) -> None:
         sync_course_permissions(course=course, apps=apps)
 
 
+# Roles that never enter the Wagtail admin: pages skip the admin-permission check (two queries) for them.
+ROLES_WITHOUT_ADMIN = frozenset(
+    name for name, permissions in MODEL_PERMISSIONS.items() if "wagtailadmin.access_admin" not in permissions
+)
+
+
+def group_names(user) -> frozenset[str]:
+    """The user's group names, read in one query and kept on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_group_names", None)
+    if cached is None:
+        cached = user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return cached
+
+
+def may_enter_admin(user) -> bool:
+    """Whether pages should offer this user Wagtail's user bar (edit this page, go to the admin).
+
+    Officers and HR, the roles without admin access, are answered from their group names
+    alone; anyone else (trainers, reviewers, superusers, custom groups) by Wagtail's own
+    permission check.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    names = group_names(user)
+    if names and names <= ROLES_WITHOUT_ADMIN:
+        return False
+    return user.has_perm("wagtailadmin.access_admin")
+
+
 def agencies_for_user(user):
     """Agencies whose courses `user` may author: trainers their own, reviewers and admins all."""
     from lms.models import Agency

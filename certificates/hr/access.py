@@ -9,15 +9,10 @@ from lms import roles
 
 
 def is_hr(user) -> bool:
-    """HR or superuser; the answer is kept on the user object for the rest of the request."""
+    """HR or superuser; the group names are read once per request (lms.roles.group_names)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_hr", None)
-    if cached is None:
-        cached = user._is_hr = user.groups.filter(name=roles.HR).exists()
-    return cached
+    return user.is_superuser or roles.HR in roles.group_names(user)
 
 
 def hr_required(view):
