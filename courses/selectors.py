@@ -1,15 +1,21 @@
 """Reads of the learning domain, shaped for pages, each in a fixed number of queries.
 
-A course's state for one officer is built from two queries however many
-courses and modules there are: the live modules of those courses, and the
-officer's progress rows for them.
+A course's state for one officer is built from its outline (the live modules,
+the same for everyone and kept in the shared cache) and two queries for the
+officer's own enrolment and progress rows, however many courses and modules
+there are.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
+
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
+from lms.cache import CONTENT, scope_version
 
 
 class ModuleState:
@@ -21,7 +27,7 @@ class ModuleState:
 
 @dataclass
 class ModuleRow:
-    module: ModulePage
+    module: "ModuleLink"
     state: str
     has_quiz: bool
 
@@ -53,7 +59,7 @@ class CourseProgress:
         return self.enrollment is not None and self.enrollment.completed_at is not None
 
     @property
-    def next_module(self) -> ModulePage | None:
+    def next_module(self) -> "ModuleLink | None":
         for row in self.rows:
             if row.state in (ModuleState.AVAILABLE, ModuleState.IN_PROGRESS):
                 return row.module
@@ -64,10 +70,48 @@ def _parent_path(page) -> str:
     return page.path[: -page.steplen]
 
 
-def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
-    """Per-course progress of `user`, in three queries for any number of courses."""
+@dataclass(frozen=True)
+class ModuleLink:
+    """A live module as outlines show it: its title, where it is and whether it has a quiz; no lesson."""
+
+    pk: int
+    title: str
+    url: str
+    path: str
+    has_quiz: bool
+
+
+STRUCTURE_TIMEOUT = 24 * 60 * 60
+
+
+def _structure_key(version: str, course_pk: int) -> str:
+    return f"course-structure:{version}:{course_pk}"
+
+
+def course_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, ...]]:
+    """The live modules of each course, in order, the same for every visitor.
+
+    Kept in the shared cache under the "content" version, which publishing,
+    unpublishing, moving or deleting any page renews (lms/cache_invalidation.py),
+    so a page view reads a course's outline without loading its module pages.
+    Misses are built together in one query.
+    """
     if not courses:
         return {}
+    # The version is read before the data, so an invalidation landing meanwhile leaves the entry stale-born.
+    version = scope_version(CONTENT)
+    keys = {course.pk: _structure_key(version, course.pk) for course in courses}
+    found = cache.get_many(list(keys.values()))
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [course for course in courses if course.pk not in result]
+    if missing:
+        built = _build_structures(missing)
+        cache.set_many({keys[pk]: links for pk, links in built.items()}, timeout=STRUCTURE_TIMEOUT)
+        result.update(built)
+    return result
+
+
+def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, ...]]:
     by_path = {course.path: course for course in courses}
     depths = {course.depth + 1 for course in courses}
     # Modules are the course pages' children: select them by depth and path prefix.
@@ -83,32 +127,161 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
         .annotate(has_questions=Exists(Question.objects.filter(page=OuterRef("pk"))))
         .order_by("path")
     )
-    modules = [module for module in modules if _parent_path(module) in by_path]
+    links: dict[int, list[ModuleLink]] = {course.pk: [] for course in courses}
+    for module in modules:
+        course = by_path.get(_parent_path(module))
+        if course is not None:
+            links[course.pk].append(
+                ModuleLink(
+                    pk=module.pk, title=module.title, url=module.get_url(), path=module.path,
+                    has_quiz=module.has_questions,
+                )
+            )
+    return {pk: tuple(rows) for pk, rows in links.items()}
+
+
+_catalog_urls: dict[str, str] = {}
+
+
+def catalog_url() -> str:
+    """The live catalog's URL, remembered per process for the current "content" version."""
+    version = scope_version(CONTENT)
+    url = _catalog_urls.get(version)
+    if url is None:
+        from courses.models import CourseIndexPage
+
+        catalog = CourseIndexPage.objects.live().order_by("path").first()
+        url = (catalog.get_url() if catalog else None) or "/"
+        _catalog_urls.clear()  # only the current version is ever asked for again
+        _catalog_urls[version] = url
+    return url
+
+
+def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    """Per-course progress of `user`: the shared outlines plus two queries for the officer's own rows."""
+    if not courses:
+        return {}
+    structures = course_structures(courses)
     enrollments, progress = {}, {}
     if user.is_authenticated:
-        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
-        progress = {
-            p.module_id: p for p in ModuleProgress.objects.filter(user=user, course__in=courses).only(
-                "module_id", "completed_at"
-            )
-        }
-    result = {course.pk: CourseProgress(course=course, enrollment=enrollments.get(course.pk)) for course in courses}
-    for module in modules:
-        course = by_path[_parent_path(module)]
-        summary = result[course.pk]
-        row_progress = progress.get(module.pk)
-        if row_progress is not None and row_progress.completed_at:
-            state = ModuleState.COMPLETED
-        elif summary.enrollment is None:
-            state = ModuleState.LOCKED
-        elif any(row.state != ModuleState.COMPLETED for row in summary.rows):
-            state = ModuleState.LOCKED
-        elif row_progress is not None:
-            state = ModuleState.IN_PROGRESS
-        else:
-            state = ModuleState.AVAILABLE
-        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_questions))
+        course_ids = [course.pk for course in courses]
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course_id__in=course_ids)}
+        progress = dict(
+            ModuleProgress.objects.filter(user=user, course_id__in=course_ids).values_list("module_id", "completed_at")
+        )
+    result = {}
+    for course in courses:
+        summary = result[course.pk] = CourseProgress(course=course, enrollment=enrollments.get(course.pk))
+        for module in structures[course.pk]:
+            opened = module.pk in progress
+            if opened and progress[module.pk]:
+                state = ModuleState.COMPLETED
+            elif summary.enrollment is None:
+                state = ModuleState.LOCKED
+            elif any(row.state != ModuleState.COMPLETED for row in summary.rows):
+                state = ModuleState.LOCKED
+            elif opened:
+                state = ModuleState.IN_PROGRESS
+            else:
+                state = ModuleState.AVAILABLE
+            summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_quiz))
     return result
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    """A course as the catalog lists it: the same for everyone, kept in the shared cache."""
+
+    pk: int
+    path: str
+    depth: int
+    title: str
+    url: str
+    summary: str
+    agency_short_name: str
+    level: str
+    duration_minutes: int
+    legal_bases: tuple[str, ...]
+
+    def get_level_display(self) -> str:
+        from courses.models.pages import Level
+
+        return Level(self.level).label  # translated when the page renders
+
+
+def _card_key(version: str, course_pk: int) -> str:
+    return f"course-card:{version}:{course_pk}"
+
+
+def _card(course: CoursePage) -> CourseCard:
+    return CourseCard(
+        pk=course.pk, path=course.path, depth=course.depth, title=course.title, url=course.get_url(),
+        summary=course.summary, agency_short_name=course.agency.short_name, level=course.level,
+        duration_minutes=course.duration_minutes,
+        legal_bases=tuple(basis.short_name for basis in course.legal_bases.all()),
+    )
+
+
+def course_cards(course_ids: list[int], *, version: str) -> list[CourseCard]:
+    """Cards of the given courses in that order; misses are loaded together in two queries."""
+    keys = {pk: _card_key(version, pk) for pk in course_ids}
+    found = cache.get_many(list(keys.values()))
+    cards = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in course_ids if pk not in cards]
+    if missing:
+        loaded = CoursePage.objects.filter(pk__in=missing).select_related("agency").prefetch_related("legal_bases")
+        built = {course.pk: _card(course) for course in loaded}
+        cache.set_many({keys[pk]: card for pk, card in built.items()}, timeout=STRUCTURE_TIMEOUT)
+        cards.update(built)
+    return [cards[pk] for pk in course_ids if pk in cards]
+
+
+class _PageWindow:
+    """One catalog page's course ids and the total, standing in for the queryset a Paginator slices."""
+
+    def __init__(self, *, total: int, start: int, ids: list[int]):
+        self.total, self.start, self.ids = total, start, ids
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and (key.start or 0) == self.start:
+            return list(self.ids)
+        raise IndexError("only the cached page of the catalog is at hand")
+
+
+def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int):
+    """One page of the filtered catalog as (paginator page of card ids, cards).
+
+    Which courses a filter finds is the same for everyone: the page's course ids and
+    the total are kept in the shared cache under the "content" version, keyed by the
+    filter's parameters, and the cards under each course's id. A warm page costs no query.
+    `courses`: a callable giving the queryset the filter narrows, called on a miss only.
+    """
+    version = scope_version(CONTENT)
+    params = sorted((key, values) for key, values in course_filter.data.lists() if key != "halaman") if course_filter.is_bound else []
+    digest = hashlib.sha256(repr((params, page_number)).encode()).hexdigest()
+    key = f"catalog-page:{version}:{catalog.pk}:{digest}"
+    entry = cache.get(key)
+    if entry is None:
+        course_filter.queryset = courses()
+        page_obj = Paginator(course_filter.qs, per_page).get_page(page_number)
+        courses = list(page_obj.object_list)
+        cards = [_card(course) for course in courses]
+        cache.set_many({_card_key(version, card.pk): card for card in cards}, timeout=STRUCTURE_TIMEOUT)
+        entry = {
+            "total": page_obj.paginator.count, "number": page_obj.number,
+            "start": (page_obj.number - 1) * per_page, "ids": [card.pk for card in cards],
+        }
+        cache.set(key, entry, timeout=STRUCTURE_TIMEOUT)
+    else:
+        cards = course_cards(entry["ids"], version=version)
+    window = _PageWindow(total=entry["total"], start=entry["start"], ids=entry["ids"])
+    return Paginator(window, per_page).page(entry["number"]), cards
 
 
 def course_outline_for_user(*, user, course: CoursePage) -> CourseProgress:
@@ -132,14 +305,24 @@ def my_learning_for_user(*, user) -> list[CourseProgress]:
     return [summaries[course.pk] for course in courses]
 
 
-def module_context_for_user(*, user, module: ModulePage, course: CoursePage) -> dict:
-    """What the module page shows besides the lesson: position, progress, quiz history."""
+def module_context_for_user(*, user, module: ModulePage, course: CoursePage, outline: CourseProgress | None = None) -> dict:
+    """What the module page shows besides the lesson: position, progress, quiz history.
+
+    `outline`: the course outline the request already built (ModulePage.serve checks access with it).
+    """
     from courses.quiz import quiz_status
 
-    outline = course_outline_for_user(user=user, course=course)
+    if outline is None:
+        outline = course_outline_for_user(user=user, course=course)
     rows = outline.rows
     index = next((i for i, row in enumerate(rows) if row.module.pk == module.pk), None)
-    attempts = list(QuizAttempt.objects.filter(user=user, module=module).order_by("-number")) if user.is_authenticated else []
+    # Only a module with a quiz has attempts to list (a lesson without one is most of the course).
+    has_quiz = rows[index].has_quiz if index is not None else True
+    attempts = (
+        list(QuizAttempt.objects.filter(user=user, module=module).order_by("-number"))
+        if user.is_authenticated and has_quiz
+        else []
+    )
     return {
         "course": course,
         "outline": outline,

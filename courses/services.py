@@ -4,6 +4,7 @@ Views, page `serve()` methods, commands and tasks all call these; none of them
 writes progress rows directly.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -51,20 +52,23 @@ def enrollment_create(*, user, course: CoursePage) -> Enrollment:
         return Enrollment.objects.get(user=user, course=course)
 
 
-def module_access(*, user, module: ModulePage, course: CoursePage) -> ModuleAccess:
-    """May `user` open `module` now? Modules open in order, for enrolled officers."""
-    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+def module_access(*, user, module: ModulePage, course: CoursePage, outline=None) -> ModuleAccess:
+    """May `user` open `module` now? Modules open in order, for enrolled officers.
+
+    `outline`: the officer's course outline (courses.selectors.course_outline_for_user), when the
+    caller has it already; it holds the enrolment and every live module's state.
+    """
+    from courses.selectors import ModuleState, course_outline_for_user
+
+    if outline is None:
+        outline = course_outline_for_user(user=user, course=course)
+    enrollment = outline.enrollment
     if enrollment is None:
         if module.permissions_for_user(user).can_edit():
             return ModuleAccess(allowed=True)
         return ModuleAccess(allowed=False, message=_("Daftar ke kursus ini terlebih dahulu untuk membuka modulnya."))
-    earlier = set(course.get_modules().filter(path__lt=module.path).values_list("pk", flat=True))
-    done = set(
-        ModuleProgress.objects.filter(user=user, module__in=earlier, completed_at__isnull=False).values_list(
-            "module_id", flat=True
-        )
-    )
-    if earlier - done:
+    earlier = [row for row in outline.rows if row.module.path < module.path]
+    if any(row.state != ModuleState.COMPLETED for row in earlier):
         return ModuleAccess(
             allowed=False,
             message=_("Selesaikan modul sebelumnya terlebih dahulu; modul dibuka secara berurutan."),
@@ -73,20 +77,39 @@ def module_access(*, user, module: ModulePage, course: CoursePage) -> ModuleAcce
     return ModuleAccess(allowed=True, enrollment=enrollment)
 
 
-def module_open(*, user, module: ModulePage) -> ModuleProgress | None:
-    """Record that an enrolled officer opened a module (idempotent)."""
+# How stale an enrolment's "last activity" may get before a page view records it again: HR
+# reads it in days (stalled learners), and a write on every page view would cost every reader.
+ACTIVITY_RESOLUTION = datetime.timedelta(minutes=10)
+
+
+def module_open(*, user, module: ModulePage, outline=None) -> None:
+    """Record that an enrolled officer opened a module (idempotent).
+
+    With the officer's `outline` at hand, a module already opened costs no query, and the
+    enrolment's last activity is written at most once per ACTIVITY_RESOLUTION; the outline's
+    row is updated to what it now is.
+    """
+    from courses.selectors import ModuleState, course_outline_for_user
+
     course = module.course
-    if not Enrollment.objects.filter(user=user, course=course).exists():
-        return None
-    try:
-        with transaction.atomic():
-            progress, _created = ModuleProgress.objects.get_or_create(
-                user=user, module=module, defaults={"course": course}
-            )
-    except IntegrityError:
-        progress = ModuleProgress.objects.get(user=user, module=module)
-    Enrollment.objects.filter(user=user, course=course).update(last_activity_at=timezone.now())
-    return progress
+    if outline is None:
+        outline = course_outline_for_user(user=user, course=course)
+    enrollment = outline.enrollment
+    if enrollment is None:
+        return
+    row = next((row for row in outline.rows if row.module.pk == module.pk), None)
+    if row is None or row.state not in (ModuleState.IN_PROGRESS, ModuleState.COMPLETED):
+        try:
+            with transaction.atomic():
+                ModuleProgress.objects.get_or_create(user=user, module=module, defaults={"course": course})
+        except IntegrityError:
+            pass  # a second tab opened it at the same moment; the row exists
+        if row is not None and row.state == ModuleState.AVAILABLE:
+            row.state = ModuleState.IN_PROGRESS
+    now = timezone.now()
+    if enrollment.last_activity_at is None or now - enrollment.last_activity_at >= ACTIVITY_RESOLUTION:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+        enrollment.last_activity_at = now
 
 
 def module_has_quiz(module: ModulePage) -> bool:

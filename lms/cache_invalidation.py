@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lms import cache
@@ -10,14 +11,18 @@ from lms.models import Agency, LegalBasis
 
 
 def _invalidate_content_on_commit(**kwargs):
-    # After the commit: a request that reads in between must not store the old page as new.
+    # At once, so the rest of this transaction (and a test running inside one) never reads the
+    # old entries; and again after the commit, so that a page another request builds from the
+    # not-yet-committed data in between is stored under a version that is already stale.
+    cache.invalidate(cache.CONTENT)
     transaction.on_commit(lambda: cache.invalidate(cache.CONTENT))
 
 
 page_published.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_published")
 page_unpublished.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_unpublished")
 post_page_move.connect(_invalidate_content_on_commit, dispatch_uid="lms.cache.page_moved")
-for model in (Agency, LegalBasis):
+# A privacy setting changes who may see a page (the catalog lists public courses only).
+for model in (Agency, LegalBasis, PageViewRestriction):
     post_save.connect(_invalidate_content_on_commit, sender=model, dispatch_uid=f"lms.cache.save.{model.__name__}")
     post_delete.connect(_invalidate_content_on_commit, sender=model, dispatch_uid=f"lms.cache.delete.{model.__name__}")
 

@@ -9,7 +9,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
@@ -35,7 +34,33 @@ class Level(models.TextChoices):
     ADVANCED = "lanjutan", _("Lanjutan")
 
 
-class CourseIndexPage(SharedPageCacheMixin, Page):
+class TypedChildRouteMixin:
+    """Route to a child page in one query instead of Wagtail's two.
+
+    Wagtail finds a child as a generic Page and then loads its specific row; the
+    catalog's children are courses and a course's are modules (`subpage_types`),
+    so the specific model is known and one query finds the page. Anything else
+    (another type left by an old tree, a wrong slug) falls back to Wagtail's route.
+    """
+
+    def child_route_model(self):
+        raise NotImplementedError
+
+    def child_routed(self, child) -> None:
+        """Hook: the child found for this request (e.g. to hand it its parent)."""
+
+    def route(self, request, path_components):
+        if path_components:
+            child = self.child_route_model().objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                # Treebeard's get_parent() reads this instead of querying (as Wagtail's route does).
+                child._cached_parent_obj = self
+                self.child_routed(child)
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
     """The catalog: every live course, filtered by agency, law, level and text."""
 
     intro = RichTextField(_("pengantar"), blank=True)
@@ -49,26 +74,36 @@ class CourseIndexPage(SharedPageCacheMixin, Page):
         verbose_name = _("katalog kursus")
         verbose_name_plural = _("katalog kursus")
 
+    def child_route_model(self):
+        return CoursePage
+
     def get_courses(self):
         return CoursePage.objects.live().public().child_of(self).order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         from courses.filters import CourseFilter
-        from courses.selectors import course_cards_for_user
+        from courses.selectors import catalog_page, course_cards_for_user
+        from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
-        course_filter = CourseFilter(request.GET or None, queryset=self.get_courses(), request=request)
-        page_obj = Paginator(course_filter.qs, self.per_page).get_page(request.GET.get("halaman"))
+        # The courses are found only when the cached page misses (`public()` itself queries).
+        course_filter = CourseFilter(request.GET or None, queryset=CoursePage.objects.none(), request=request)
+        page_obj, cards = catalog_page(
+            catalog=self, course_filter=course_filter, courses=self.get_courses,
+            page_number=request.GET.get("halaman"), per_page=self.per_page,
+        )
         context.update(
             filter=course_filter,
             page_obj=page_obj,
-            courses=course_cards_for_user(user=request.user, courses=list(page_obj.object_list)),
+            courses=course_cards_for_user(user=request.user, courses=cards),
             is_filtered=course_filter.is_bound and any(v for v in course_filter.data.values()),
+            # The filter form is the same for everyone with the same query: a cached fragment.
+            shared_content_version=scope_version(CONTENT),
         )
         return context
 
 
-class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePageMixin, Page):
+class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePageMixin, TypedChildRouteMixin, Page):
     """A course of one agency: an ordered set of modules ending in a certificate."""
 
     agency = models.ForeignKey(
@@ -127,6 +162,12 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
     class Meta:
         verbose_name = _("kursus")
         verbose_name_plural = _("kursus")
+
+    def child_route_model(self):
+        return ModulePage
+
+    def child_routed(self, child) -> None:
+        child.__dict__["course"] = self  # ModulePage.course, without its query
 
     def get_modules(self):
         return ModulePage.objects.live().child_of(self).order_by("path")
@@ -255,7 +296,7 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
             return super().serve(request, *args, **kwargs)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        access = services.module_access(user=request.user, module=self, course=self.course)
+        access = services.module_access(user=request.user, module=self, course=self.course, outline=self.outline(request))
         if not access.allowed:
             messages.warning(request, access.message)
             return redirect(self.course.url)
@@ -265,7 +306,7 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     def lesson(self, request):
         from courses import services
 
-        services.module_open(user=request.user, module=self)
+        services.module_open(user=request.user, module=self, outline=self.outline(request))
         return self.render(request)
 
     @path("selesai/", name="complete")
@@ -349,10 +390,27 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
             context_overrides={"course": self.course, **attempt_review(user=request.user, module=self, attempt=attempt)},
         )
 
+    def outline(self, request):
+        """The officer's outline of this module's course, built once per request.
+
+        Access checks, recording the visit and the page itself all read it; a write made
+        while serving (a quiz submitted, a module completed) is followed by a redirect.
+        """
+        from courses.selectors import course_outline_for_user
+
+        cached = self.__dict__.get("_outline")
+        if cached is None or cached[0] is not request:
+            cached = self.__dict__["_outline"] = (request, course_outline_for_user(user=request.user, course=self.course))
+        return cached[1]
+
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import module_context_for_user
 
         context = super().get_context(request, *args, **kwargs)
         if not getattr(request, "is_preview", False):
-            context.update(module_context_for_user(user=request.user, module=self, course=self.course))
+            context.update(
+                module_context_for_user(
+                    user=request.user, module=self, course=self.course, outline=self.outline(request)
+                )
+            )
         return context

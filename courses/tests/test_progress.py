@@ -296,3 +296,63 @@ class TestProgressIsPersonal:
         assert list(module_badges(response).values()) == ["Terbuka", "Terkunci", "Terkunci"]
         assert my_learning(client)["Migrasi Aman dan Prosedural"]["percent"] == "0"
         assert client.get(second.url).status_code == 302
+
+
+class TestOpeningAModule:
+    def test_first_visit_marks_the_module_as_being_studied(self, client, officer, course):
+        first, _second, _third = modules_of(course)
+        client.force_login(officer)
+        enrol(client, course)
+        assert not ModuleProgress.objects.filter(user=officer, module=first).exists()
+        assert client.get(first.url).status_code == 200
+        assert ModuleProgress.objects.filter(user=officer, module=first, completed_at__isnull=True).count() == 1
+        client.get(first.url)
+        assert ModuleProgress.objects.filter(user=officer, module=first).count() == 1
+        assert list(module_badges(client.get(course.url)).values()) == ["Sedang dipelajari", "Terkunci", "Terkunci"]
+
+    def test_last_activity_is_recorded_at_most_every_few_minutes(self, client, officer, course):
+        import datetime
+
+        from django.utils import timezone
+
+        from courses.services import ACTIVITY_RESOLUTION
+
+        first = modules_of(course)[0]
+        client.force_login(officer)
+        enrol(client, course)
+        enrollment = Enrollment.objects.get(user=officer, course=course)
+
+        recent = timezone.now() - ACTIVITY_RESOLUTION / 2
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=recent)
+        client.get(first.url)
+        enrollment.refresh_from_db()
+        assert enrollment.last_activity_at == recent  # a page view a moment ago is recent enough
+
+        stale = timezone.now() - ACTIVITY_RESOLUTION - datetime.timedelta(seconds=1)
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=stale)
+        before = timezone.now()
+        client.get(first.url)
+        enrollment.refresh_from_db()
+        assert enrollment.last_activity_at >= before
+
+
+class TestUserBar:
+    """Wagtail's user bar (edit this page) is for those who may edit; officers never pay for its checks."""
+
+    def test_officer_sees_no_user_bar(self, client, officer, course, django_assert_max_num_queries):
+        client.force_login(officer)
+        enrol(client, course)
+        response = client.get(modules_of(course)[0].url)
+        assert "wagtail-userbar" not in response.content.decode()
+
+    def test_a_trainer_of_the_course_sees_it(self, client, course):
+        from lms import roles
+        from lms.tests.factories import UserFactory
+
+        roles.sync_catalog(catalog=course.get_parent())
+        roles.sync_course_permissions(course=course)
+        trainer = UserFactory(groups=[roles.TRAINER_IMIGRASI])
+        client.force_login(trainer)
+        response = client.get(course.url)
+        assert response.status_code == 200
+        assert "wagtail-userbar" in response.content.decode()

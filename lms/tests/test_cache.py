@@ -155,3 +155,104 @@ def test_a_preview_of_a_draft_never_shows_the_cached_live_description(client, co
     preview = client.get(f"/admin/pages/{course.pk}/revisions/{revision.pk}/view/")
     assert preview.status_code == 200
     assert "Draf ringkasan belum terbit." in preview.content.decode()
+
+
+# --- Logged-in pages: shared parts from the cache, the officer's own parts never ------------------
+
+
+def catalog_titles(response) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    return [a.get_text(strip=True) for a in BeautifulSoup(response.content, "html.parser").select(".card-title a")]
+
+
+def test_a_logged_in_catalog_reuses_the_shared_listing_but_shows_each_officer_own_progress(
+    client, course, officer, other_officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses import services
+
+    catalog_url = course.get_parent().url
+    services.enrollment_create(user=officer, course=course)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as first:
+        client.get(catalog_url)
+    # The listing, the cards, the outlines and the filter form come from the shared cache.
+    with django_assert_max_num_queries(len(first.captured_queries) - 4):
+        mine = client.get(catalog_url)
+    assert catalog_titles(mine) == ["Migrasi Aman"]
+    assert "<progress" in mine.content.decode()
+
+    client.force_login(other_officer)
+    theirs = client.get(catalog_url)
+    assert catalog_titles(theirs) == ["Migrasi Aman"]
+    assert "<progress" not in theirs.content.decode()
+
+
+def test_a_logged_in_catalog_shows_a_new_course_a_renamed_agency_and_a_restriction_at_once(
+    client, course, officer, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    catalog_url = course.get_parent().url
+    client.force_login(officer)
+    assert catalog_titles(client.get(catalog_url)) == ["Migrasi Aman"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_course(catalog=course.get_parent(), title="Kursus Baru", modules=1)
+    assert catalog_titles(client.get(catalog_url)) == ["Kursus Baru", "Migrasi Aman"]
+
+    agency = course.agency
+    agency.short_name = "DITJENIM"
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.save()
+    assert "DITJENIM ·" in client.get(catalog_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    assert catalog_titles(client.get(catalog_url)) == ["Kursus Baru"]
+
+
+def test_each_filter_and_page_of_the_catalog_is_its_own_cached_answer(client, catalog, officer):
+    other_agency = AgencyFactory(code="BP2MI", short_name="BP2MI")
+    make_course(catalog=catalog, title="Kursus Imigrasi", modules=1)
+    make_course(catalog=catalog, title="Kursus BP2MI", agency=other_agency, modules=1)
+    client.force_login(officer)
+    url = catalog.url
+    for _ in range(2):  # the second round is answered from the cache
+        assert catalog_titles(client.get(url)) == ["Kursus BP2MI", "Kursus Imigrasi"]
+        assert catalog_titles(client.get(url, {"instansi": "BP2MI"})) == ["Kursus BP2MI"]
+        assert catalog_titles(client.get(url, {"q": "imigrasi"})) == ["Kursus Imigrasi"]
+        # An invalid value is reported at its field and filters nothing.
+        invalid = client.get(url, {"instansi": "TIDAK-ADA"})
+        assert catalog_titles(invalid) == ["Kursus BP2MI", "Kursus Imigrasi"]
+        assert 'class="field field-error"' in invalid.content.decode()
+    # The filter form keeps each visitor's own query in its fields.
+    assert 'value="imigrasi"' in client.get(url, {"q": "imigrasi"}).content.decode()
+
+
+def test_the_redis_backend_keeps_one_client_and_behaves_like_django_s():
+    import uuid
+
+    import redis
+
+    from lms.redis_cache import RedisCache
+    from lms.tests.requirements import missing
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        missing("Redis at 127.0.0.1:6379")
+    params = {"KEY_PREFIX": f"pimpasa-test-{uuid.uuid4().hex}", "TIMEOUT": 60}
+    first, second = RedisCache(url, params), RedisCache(url, params)
+    first.set("a", {"outline": [1, 2]})
+    first.set_many({"b": 2, "c": 3})
+    assert second.get("a") == {"outline": [1, 2]}  # another server sees it
+    assert second.get_many(["a", "b", "c", "d"]) == {"a": {"outline": [1, 2]}, "b": 2, "c": 3}
+    assert first.add("a", "other") is False
+    first.delete_many(["a", "b", "c"])
+    assert second.get("a") is None
+    assert first._cache.get_client() is first._cache.get_client(write=True)  # one client, not one per call
