@@ -78,6 +78,8 @@ def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.Impor
     locked = OfficerImport.objects.select_for_update().get(pk=record.pk)
     if locked.status == OfficerImportStatus.APPLIED:
         raise DomainError(_("Berkas ini sudah diimpor sebelumnya."))
+    if locked.file_deleted_at is not None:
+        raise DomainError(_("Berkas ini sudah dihapus karena melewati masa simpan. Unggah berkasnya lagi."))
     plan = officer_import.officer_import_apply(table=officer_import_table(locked), by=by)
     locked.status = OfficerImportStatus.APPLIED
     locked.summary = plan.summary()
