@@ -334,7 +334,7 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 
 # --- HR workspace files ---------------------------------------------------------------
 # Days that background exports, uploaded officer imports and print bundles stay in
-# MEDIA_ROOT once finished; a daily cleanup deletes older ones
+# MEDIA_ROOT once finished; `manage.py cleanup_hr_files` (daily) deletes older ones
 # and keeps their records as history. They hold NIPs and names: keep them no longer
 # than people need to download them.
 HR_FILE_RETENTION_DAYS = int(os.environ.get("HR_FILE_RETENTION_DAYS", "7"))
