@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -129,9 +130,14 @@ def _bundle_for(request, pk) -> CertificateBundle:
     return bundle
 
 
+def _bundle_page(request, bundle: CertificateBundle, *, status: int = 200):
+    context = {"bundle": bundle, "retention_days": settings.HR_FILE_RETENTION_DAYS}
+    return render(request, "certificates/bundle_detail.html", context, status=status)
+
+
 @login_required
 def bundle_detail(request, pk):
-    return render(request, "certificates/bundle_detail.html", {"bundle": _bundle_for(request, pk)})
+    return _bundle_page(request, _bundle_for(request, pk))
 
 
 @login_required
@@ -139,6 +145,8 @@ def bundle_download(request, pk):
     bundle = _bundle_for(request, pk)
     if bundle.status != BundleStatus.READY:
         return redirect("certificates:bundle", pk=bundle.pk)
+    if bundle.file_deleted_at:
+        return _bundle_page(request, bundle, status=410)  # Gone: the page says when and offers to build it again
     content_type = "application/zip" if bundle.format == "zip" else "application/pdf"
     response = FileResponse(
         bundle.file.open("rb"),

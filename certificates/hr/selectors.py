@@ -4,12 +4,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
-from certificates.models import Certificate, CertificateStatus, Program
+from certificates.models import (
+    BundleStatus,
+    Certificate,
+    CertificateBundle,
+    CertificateStatus,
+    ExportJob,
+    JobStatus,
+    OfficerImport,
+    Program,
+)
 from courses.models import CoursePage, Enrollment, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.selectors import progress_for_courses
@@ -206,3 +215,25 @@ def export_rows(queryset):
         "revocation_reason",
         "code",
     ).iterator(chunk_size=2000)
+
+
+def files_past_retention(*, cutoff: datetime.datetime) -> dict[str, QuerySet]:
+    """Records whose stored file may be deleted now, by kind ("export", "import", "bundle").
+
+    Only files nothing will write again: a background export or bundle once it
+    is done (finished before `cutoff`) or has failed (at any age: a failed job's
+    file is never offered for download); never a pending or running one, whose
+    worker may be writing it. An officer upload is complete before its record
+    exists, so it only has to be older than `cutoff`.
+    """
+    finished_before = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    stored = {"file_deleted_at__isnull": True}
+    return {
+        "export": ExportJob.objects.filter(**stored)
+        .exclude(file="")
+        .filter((Q(status=JobStatus.DONE) & finished_before) | Q(status=JobStatus.FAILED)),
+        "import": OfficerImport.objects.filter(**stored, created_at__lt=cutoff).exclude(file=""),
+        "bundle": CertificateBundle.objects.filter(**stored)
+        .exclude(file="")
+        .filter((Q(status=BundleStatus.READY) & finished_before) | Q(status=BundleStatus.FAILED)),
+    }

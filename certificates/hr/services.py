@@ -1,7 +1,11 @@
 """Writes of the HR workspace; each one leaves an audit-log entry naming the HR user."""
 
+import datetime
 import hashlib
+import logging
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import QueryDict
@@ -9,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from certificates.hr import audit, bulk
+from certificates.hr import audit, bulk, selectors
 from certificates.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus, Program
 from lms import officer_import
 from lms.errors import DomainError
 from lms.tabular import read_table
+
+logger = logging.getLogger(__name__)
 
 
 def query_without_page(query: QueryDict) -> str:
@@ -78,6 +84,8 @@ def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.Impor
     locked = OfficerImport.objects.select_for_update().get(pk=record.pk)
     if locked.status == OfficerImportStatus.APPLIED:
         raise DomainError(_("Berkas ini sudah diimpor sebelumnya."))
+    if locked.file_deleted_at is not None:
+        raise DomainError(_("Berkas ini sudah dihapus karena melewati masa simpan. Unggah berkasnya lagi."))
     plan = officer_import.officer_import_apply(table=officer_import_table(locked), by=by)
     locked.status = OfficerImportStatus.APPLIED
     locked.summary = plan.summary()
@@ -107,3 +115,65 @@ def certificates_issue_awaiting(*, subject, office=None, by) -> int:
         data={"subject": subject.title, "office": office.code if office else None, "officers": len(user_ids)},
     )
     return len(user_ids)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    kind: str  # "export", "import" or "bundle" (selectors.files_past_retention)
+    pk: int
+    name: str
+    size: int | None  # bytes; None when the file was already missing from storage
+
+
+@dataclass
+class FilesCleanup:
+    retention_days: int
+    dry_run: bool
+    files: list[StoredFile] = field(default_factory=list)  # deleted, or on a dry run those that would be
+    failed: list[StoredFile] = field(default_factory=list)
+
+    @property
+    def bytes_freed(self) -> int:
+        return sum(item.size or 0 for item in self.files)
+
+
+def _stored_file(kind: str, record) -> StoredFile:
+    storage, name = record.file.storage, record.file.name
+    return StoredFile(kind=kind, pk=record.pk, name=name, size=storage.size(name) if storage.exists(name) else None)
+
+
+def hr_files_cleanup(*, dry_run: bool = False, now: datetime.datetime | None = None) -> FilesCleanup:
+    """Delete the stored files of exports, officer imports and print bundles past HR_FILE_RETENTION_DAYS.
+
+    Which files qualify is `selectors.files_past_retention` (never one a worker
+    may still be writing). Each record stays, as the subject of its audit-log
+    entry, with its file name and `file_deleted_at` set, so its page says the
+    file has gone instead of offering a broken download. Every record is locked
+    and checked again before its file goes; a file that cannot be deleted leaves
+    its record as it was, to be tried again on the next run. A second run finds
+    nothing left to do.
+    """
+    now = now or timezone.now()
+    result = FilesCleanup(retention_days=settings.HR_FILE_RETENTION_DAYS, dry_run=dry_run)
+    candidates = selectors.files_past_retention(cutoff=now - datetime.timedelta(days=result.retention_days))
+    for kind, queryset in candidates.items():
+        if dry_run:
+            result.files.extend(_stored_file(kind, record) for record in queryset.order_by("pk"))
+            continue
+        for pk in list(queryset.order_by("pk").values_list("pk", flat=True)):
+            stored = StoredFile(kind=kind, pk=pk, name="", size=None)
+            try:
+                with transaction.atomic():
+                    record = queryset.select_for_update().filter(pk=pk).first()
+                    if record is None:
+                        continue  # changed since the list was read, e.g. taken by another run
+                    stored = _stored_file(kind, record)
+                    if stored.size is not None:
+                        record.file.storage.delete(stored.name)
+                    type(record).objects.filter(pk=pk).update(file_deleted_at=now)
+            except Exception:
+                logger.exception("Deleting the file of %s #%s failed; it is tried again on the next run", kind, pk)
+                result.failed.append(stored)
+                continue
+            result.files.append(stored)
+    return result

@@ -1,5 +1,6 @@
 """Thin views of the HR workspace: form or selector → service → response. All behind `hr_required`."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from certificates.hr.access import hr_required
 from certificates.hr.filters import RegistryFilter
 from certificates.hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
 from certificates.hr.uploads import hr_upload_view
-from certificates.models import BulkVerification, Certificate, ExportJob, JobStatus, OfficerImport
+from certificates.models import BulkVerification, Certificate, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from certificates.services import CertificateError, certificate_revoke
 from lms import officer_import
 from lms.errors import DomainError
@@ -95,15 +96,21 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _export_job_page(request, job: ExportJob, *, status: int = 200):
+    context = {"job": job, "refresh": not job.is_finished, "retention_days": settings.HR_FILE_RETENTION_DAYS}
+    return render(request, "hr/export_job.html", context, status=status)
+
+
 @hr_required
 def export_job(request, pk):
-    job = get_object_or_404(ExportJob, pk=pk)
-    return render(request, "hr/export_job.html", {"job": job, "refresh": not job.is_finished})
+    return _export_job_page(request, get_object_or_404(ExportJob, pk=pk))
 
 
 @hr_required
 def export_job_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, status=JobStatus.DONE)
+    if job.file_deleted_at:
+        return _export_job_page(request, job, status=410)  # Gone: the page says when and offers a new export
     if not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"registri-sertifikat-{job.pk}.xlsx")
@@ -248,13 +255,15 @@ def officer_import_preview(request, pk):
             messages.success(request, _("Impor selesai: %(created)d petugas baru, %(updated)d diperbarui, "
                                         "%(unchanged)d tetap.") % plan.summary())
         return redirect("hr:officer_import_preview", pk=record.pk)
-    try:
-        plan = officer_import.officer_import_plan(table=services.officer_import_table(record))
-    except TableError as error:
-        plan, file_error = None, error.message
-    else:
-        file_error = None
-    context = {"record": record, "plan": plan, "file_error": file_error, "limit": PREVIEW_LIMIT}
+    plan = file_error = None
+    # An applied import shows its recorded summary; only a pending one needs its file read again.
+    if record.status != OfficerImportStatus.APPLIED and record.file_available:
+        try:
+            plan = officer_import.officer_import_plan(table=services.officer_import_table(record))
+        except TableError as error:
+            file_error = error.message
+    context = {"record": record, "plan": plan, "file_error": file_error, "limit": PREVIEW_LIMIT,
+               "retention_days": settings.HR_FILE_RETENTION_DAYS}
     if plan is not None:
         context.update({
             "issues": plan.issues[:PREVIEW_LIMIT],

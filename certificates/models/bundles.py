@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certificates.models.files import RetainedFileRecord
+
 
 class BundleFormat(models.TextChoices):
     ZIP = "zip", _("ZIP (satu PDF per sertifikat)")
@@ -16,7 +18,7 @@ class BundleStatus(models.TextChoices):
     FAILED = "failed", _("Gagal")
 
 
-class CertificateBundle(models.Model):
+class CertificateBundle(RetainedFileRecord):
     course = models.ForeignKey(
         "courses.CoursePage", verbose_name=_("kursus"), on_delete=models.CASCADE, related_name="certificate_bundles"
     )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certificates.models.files import RetainedFileRecord
+
 
 class JobStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu")
@@ -21,7 +23,7 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
 
 
-class ExportJob(models.Model):
+class ExportJob(RetainedFileRecord):
     """One export of the certificate registry, with the filters it used; large XLSX files build in the background."""
 
     created_by = models.ForeignKey(
@@ -100,7 +102,7 @@ class OfficerImportStatus(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
-class OfficerImport(models.Model):
+class OfficerImport(RetainedFileRecord):
     """An uploaded officer file between its preview and its import, and the record of what it did."""
 
     created_by = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Anyone holding a certificate checks it: /verify/ page and the JSON API, in every state."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -118,6 +119,66 @@ def test_verify_form_page_without_a_code(client):
     response = client.get("/verify/")
     assert response.status_code == 200
     assert "Kode verifikasi" in response.content.decode()
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.h1: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h1":
+            self._inside = True
+            self.h1.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.h1[-1] += data
+
+
+def h1_texts(response) -> list[str]:
+    parser = _Headings()
+    parser.feed(response.content.decode())
+    return [" ".join(text.split()) for text in parser.h1]
+
+
+@pytest.mark.parametrize(
+    "state, expected_status, verdict",
+    [
+        ("form", 200, None),
+        ("form_error", 200, None),
+        ("valid", 200, "BERLAKU"),
+        ("expired", 200, "KEDALUWARSA"),
+        ("revoked", 200, "DICABUT"),
+        ("not_found", 404, "TIDAK DITEMUKAN"),
+        ("malformed", 404, "TIDAK DITEMUKAN"),
+    ],
+)
+def test_every_verification_page_has_exactly_one_h1(client, request, state, expected_status, verdict):
+    """One page heading for screen readers (axe: page-has-heading-one); the verdict stays its own status box."""
+    if state in ("valid", "expired", "revoked"):
+        certificate = request.getfixturevalue("expired" if state == "expired" else "valid")
+        if state == "revoked":
+            revoke(certificate)
+        response = client.get(f"/verify/{certificate.code}/")
+    else:
+        path = {"form": "/verify/", "form_error": "/verify/?code=12345",
+                "not_found": "/verify/ZZZZZZZZZZZZZZZZ/", "malformed": "/verify/abc/"}[state]
+        response = client.get(path)
+    assert response.status_code == expected_status
+    assert h1_texts(response) == ["Verifikasi sertifikat"]
+    if verdict:
+        assert verdict in response.content.decode()
+
+
+def test_the_verification_heading_is_translated(client, valid):
+    client.cookies["django_language"] = "en"
+    assert h1_texts(client.get(f"/verify/{valid.code}/")) == ["Verify a certificate"]
 
 
 def test_json_for_a_valid_certificate_has_exactly_the_public_fields(client, valid):

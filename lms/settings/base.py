@@ -331,3 +331,12 @@ CERTIFICATES = {
 }
 # WeasyPrint logs every rendering step at INFO; keep the worker's log for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- HR workspace files ---------------------------------------------------------------
+# Days that background exports, uploaded officer imports and print bundles stay in
+# MEDIA_ROOT once finished; `manage.py cleanup_hr_files` (daily) deletes older ones
+# and keeps their records as history. They hold NIPs and names: keep them no longer
+# than people need to download them.
+HR_FILE_RETENTION_DAYS = int(os.environ.get("HR_FILE_RETENTION_DAYS", "7"))
+if HR_FILE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("HR_FILE_RETENTION_DAYS must be 1 or more (days a finished file stays downloadable).")

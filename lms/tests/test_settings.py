@@ -53,3 +53,19 @@ def test_database_url_selects_the_database(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.strip() == str(db_file)
+
+
+def test_hr_file_retention_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.HR_FILE_RETENTION_DAYS)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "HR_FILE_RETENTION_DAYS": "30"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == "30", result.stderr
+
+
+def test_an_hr_file_retention_below_one_day_is_refused():
+    result = run_check("lms.settings.dev", HR_FILE_RETENTION_DAYS="0")
+    assert result.returncode != 0
+    assert "HR_FILE_RETENTION_DAYS must be 1 or more" in result.stderr
