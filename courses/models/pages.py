@@ -406,11 +406,17 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import module_context_for_user
 
+        from lms.cache import CONTENT, scope_version
+
         context = super().get_context(request, *args, **kwargs)
-        if not getattr(request, "is_preview", False):
+        preview = getattr(request, "is_preview", False)
+        if not preview:
             context.update(
                 module_context_for_user(
                     user=request.user, module=self, course=self.course, outline=self.outline(request)
                 )
             )
+        # The lesson is the same for every officer: rendered once per content version (a
+        # preview shows a draft, so its key never matches a live entry).
+        context["shared_content_version"] = f"preview-{uuid.uuid4().hex}" if preview else scope_version(CONTENT)
         return context

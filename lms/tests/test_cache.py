@@ -256,3 +256,29 @@ def test_the_redis_backend_keeps_one_client_and_behaves_like_django_s():
     first.delete_many(["a", "b", "c"])
     assert second.get("a") is None
     assert first._cache.get_client() is first._cache.get_client(write=True)  # one client, not one per call
+
+
+def test_a_lesson_is_rendered_once_for_everyone_and_a_published_edit_shows_at_once(
+    client, course, officer, other_officer, django_capture_on_commit_callbacks
+):
+    from wagtail.rich_text import RichText
+
+    from courses import services
+
+    module = course.get_modules().first().specific
+    module.body = [("paragraph", RichText("<p>Versi pertama pelajaran.</p>"))]
+    with django_capture_on_commit_callbacks(execute=True):
+        module.save_revision().publish()
+    for user in (officer, other_officer):
+        services.enrollment_create(user=user, course=course)
+        client.force_login(user)
+        assert "Versi pertama pelajaran." in client.get(module.url).content.decode()
+
+    module.body = [("paragraph", RichText("<p>Versi kedua pelajaran.</p>"))]
+    revision = module.save_revision()
+    client.force_login(officer)
+    assert "Versi pertama pelajaran." in client.get(module.url).content.decode()  # a draft is not live
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    page = client.get(module.url).content.decode()
+    assert "Versi kedua pelajaran." in page and "Versi pertama pelajaran." not in page
