@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -104,9 +104,17 @@ def prepare(users: int) -> dict:
 # --- An HTTP client that behaves like a browser behind a TLS load balancer -------------------------
 
 
+@dataclass
+class Response:
+    status_code: int
+    headers: dict
+
+
 class Visitor:
-    def __init__(self, client: httpx.AsyncClient, base: str):
-        self.client, self.base = client, base
+    """One browser: its own cookies, requests through the shared aiohttp session (keep-alive)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str):
+        self.session, self.base = session, base
         self.host = base.split("://", 1)[1]
         self.cookies: dict[str, str] = {}
 
@@ -116,18 +124,21 @@ class Visitor:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers
 
-    def keep(self, response):
-        for header in response.headers.get_list("set-cookie"):
-            for key, morsel in SimpleCookie(header).items():
-                self.cookies[key] = morsel.value
-        return response
+    async def _send(self, method, path, data=None) -> Response:
+        async with self.session.request(
+            method, self.base + path, data=data, headers=self.headers(path), allow_redirects=False
+        ) as response:
+            await response.read()
+            for header in response.headers.getall("Set-Cookie", []):
+                for key, morsel in SimpleCookie(header).items():
+                    self.cookies[key] = morsel.value
+            return Response(response.status, {"location": response.headers.get("Location", "")})
 
     async def get(self, path):
-        return self.keep(await self.client.get(self.base + path, headers=self.headers(path)))
+        return await self._send("GET", path)
 
     async def post(self, path, data):
-        data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-        return self.keep(await self.client.post(self.base + path, data=data, headers=self.headers(path)))
+        return await self._send("POST", path, {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
 
     async def login(self, username, password):
         await self.get("/accounts/login/")
@@ -242,8 +253,11 @@ async def submit_quiz(visitor, index, n, *, start_path, questions=10):
 
 
 async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: float, access_log: Path) -> list[Result]:
-    limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
-    async with httpx.AsyncClient(timeout=30, limits=limits, follow_redirects=False) as client:
+    connector = aiohttp.TCPConnector(limit=users * 3)
+    # Cookies are each visitor's own (Visitor.cookies), not the session's.
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30), cookie_jar=aiohttp.DummyCookieJar()
+    ) as client:
         officers = [Visitor(client, base) for _ in range(users)]
         await asyncio.gather(*(v.login(*data["officers"][i]) for i, v in enumerate(officers)))
         hr = [Visitor(client, base) for _ in range(users)]
