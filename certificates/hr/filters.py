@@ -94,13 +94,22 @@ class RegistryFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_status(self, queryset, name, value):
+        # The queryset's own conditions, not the annotated CASE: PostgreSQL can estimate
+        # and index plain column tests, which makes it walk an index instead of sorting all rows.
         if value in EXPIRING:
             return queryset.expiring_within(EXPIRING[value], self.today)
-        return queryset.filter(status_code=value)
+        if value == CertificateStatus.VALID:
+            return queryset.valid(self.today)
+        if value == CertificateStatus.EXPIRED:
+            return queryset.expired(self.today)
+        return queryset.revoked()
 
     @property
     def qs(self):
-        # A stable order under any sort, so pages never repeat or skip rows.
+        # A stable order under any sort, so pages never repeat or skip rows. The tie-breaker
+        # runs the same way as the first term, so "newest first" is (issued_on, id) read
+        # backwards: one index (see Certificate.Meta.indexes) serves it without a sort.
         queryset = super().qs
         ordering = list(queryset.query.order_by) or ["-issued_on", "holder_name"]
-        return queryset.order_by(*ordering, "pk")
+        tie_breaker = "-pk" if str(ordering[0]).startswith("-") else "pk"
+        return queryset.order_by(*ordering, tie_breaker)

@@ -255,9 +255,15 @@ class Certificate(models.Model):
         ]
         indexes = [
             models.Index(fields=["holder", "issued_on"]),
-            models.Index(fields=["expires_on"]),
+            # With id: "expires last first" starts with thousands of never-expiring rows that only this orders.
+            models.Index(fields=["expires_on", "id"]),
             models.Index(fields=["holder_name"]),
             models.Index(fields=["holder_nip"]),
+            # The HR registry, newest first, per agency or for all: read backwards, these give its
+            # page without sorting. The validity columns are keys only so that counting a status
+            # (the paginator's COUNT) is an index-only scan; after the unique id they never change the order.
+            models.Index(fields=["agency", "issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_agency"),
+            models.Index(fields=["issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_issued"),
         ]
 
     def __str__(self):
