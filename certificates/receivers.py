@@ -1,11 +1,22 @@
-"""Certificates listen to the courses app; the courses app knows nothing about them."""
+"""Certificates listen to the courses app (which knows nothing about them) and renew the shared caches their models feed."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from certificates import services
+from certificates.models import Program
 from courses.signals import course_completed
+from lms import cache
+from lms.cache_invalidation import invalidate_now_and_on_commit
 
 
 @receiver(course_completed, dispatch_uid="certificates.issue_on_course_completed")
 def issue_on_course_completed(sender, *, user, course, **kwargs):
     services.certificates_for_completion(user=user, course=course)
+
+
+@receiver(post_save, sender=Program, dispatch_uid="certificates.choices_on_program_save")
+@receiver(post_delete, sender=Program, dispatch_uid="certificates.choices_on_program_delete")
+def renew_choices_on_program_change(sender, **kwargs):
+    """Programs are offered in the HR filters (cached under lms.cache.CHOICES)."""
+    invalidate_now_and_on_commit(cache.CHOICES)

@@ -15,6 +15,10 @@ version (lms/cache_invalidation.py). Versions live in the same cache (Redis
 in production), so every app server sees the change at once. The public
 certificate verification answers are cached by the certificates app itself
 (certificates.selectors.verification_payload, cleared on revoke and render).
+
+Data, not only pages, can be kept under a scope (`scoped_value`): the option
+lists of filter forms (agencies, offices, programs, live courses) are the same
+for every user and live under "choices", renewed when one of those changes.
 """
 
 import contextvars
@@ -26,6 +30,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 CONTENT = "content"
+CHOICES = "choices"
 TIMEOUT = 60 * 60
 _KEY_PREFIX = "shared-page"
 _ATTRIBUTE = "_shared_cache_scope"
@@ -64,6 +69,21 @@ def _read_version(scope: str) -> str:
 def invalidate(scope: str) -> None:
     """Every entry of `scope` stored so far is stale from now on, on every server."""
     cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
+
+
+def scoped_value(scope: str, name: str, build):
+    """`build()`'s result, shared by every server until `scope` is invalidated.
+
+    The version is read before `build()` runs, so a change that lands meanwhile
+    leaves the stored value already stale, as with pages (`read_scope_version`).
+    Only for what is the same for every user.
+    """
+    key = f"shared-value:{scope}:{scope_version(scope)}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
 
 
 def _entry_key(request) -> str:

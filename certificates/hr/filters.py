@@ -3,15 +3,15 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.hr.selectors import subject_choices, subject_filter, subject_from_value
+from certificates.hr.selectors import registry_options, subject_choices, subject_filter, subject_from_value
 from certificates.models import CertificateStatus
 from lms.models import Agency, Office
 from lms.validators import normalize_nip
+from lms.widgets import DateInput, Select, TextInput
 
 EXPIRING = {"expiring30": 30, "expiring60": 60, "expiring90": 90}
 STATUS_CHOICES = [
@@ -24,15 +24,12 @@ STATUS_CHOICES = [
 ]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class SubjectFilter(django_filters.ChoiceFilter):
     """One <select> for a course or a program, grouped."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", subject_choices)
+        kwargs.setdefault("widget", Select)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -43,9 +40,14 @@ class SubjectFilter(django_filters.ChoiceFilter):
 
 
 class RegistryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Cari nama, NIP, atau nomor seri"), method="search")
+    # Widgets from lms.widgets: the same markup as Django's, without a template per <option>.
+    q = django_filters.CharFilter(label=_("Cari nama, NIP, atau nomor seri"), method="search", widget=TextInput)
     instansi = django_filters.ModelChoiceFilter(
-        label=_("Instansi"), field_name="agency", queryset=Agency.objects.all(), empty_label=_("Semua instansi")
+        label=_("Instansi"),
+        field_name="agency",
+        queryset=Agency.objects.all(),
+        empty_label=_("Semua instansi"),
+        widget=Select,
     )
     subjek = SubjectFilter(label=_("Kursus atau program"), empty_label=_("Semua kursus dan program"))
     kantor = django_filters.ModelChoiceFilter(
@@ -53,15 +55,16 @@ class RegistryFilter(django_filters.FilterSet):
         field_name="holder__officer_profile__office",
         queryset=Office.objects.all(),
         empty_label=_("Semua kantor"),
+        widget=Select,
     )
     provinsi = django_filters.ChoiceFilter(
         label=_("Provinsi"),
         field_name="holder__officer_profile__office__province",
-        choices=lambda: [(p, p) for p in Office.objects.order_by("province").values_list("province", flat=True).distinct()],
-        empty_label=_("Semua provinsi"),
+        empty_label=_("Semua provinsi"),  # the provinces: see _offer
+        widget=Select,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("Semua status")
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("Semua status"), widget=Select
     )
     terbit_dari = django_filters.DateFilter(
         label=_("Terbit sejak"), field_name="issued_on", lookup_expr="gte", widget=DateInput
@@ -77,11 +80,25 @@ class RegistryFilter(django_filters.FilterSet):
             "issued_on": _("Tanggal terbit"),
             "expires_on": _("Berlaku sampai"),
         },
+        widget=Select,
     )
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
+        self._offer(registry_options())
+
+    def _offer(self, options: dict[str, list]) -> None:
+        """Every option list from one cached read (selectors.registry_options), not a query each.
+
+        Agency and office stay model choices: a chosen one is looked up and
+        validated as before; only the <option>s their widgets list come from the cache.
+        """
+        self.filters["subjek"].extra["choices"] = subject_choices(options)
+        self.filters["provinsi"].extra["choices"] = [(province, province) for province in options["provinces"]]
+        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
+            field = self.form.fields[name]
+            field.widget.choices = [("", field.empty_label), *options[key]]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -22,7 +22,8 @@ from certificates.models import (
 from courses.models import CoursePage, Enrollment, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.selectors import progress_for_courses
-from lms.models import OfficerProfile, Office
+from lms import cache
+from lms.models import Agency, OfficerProfile, Office
 
 STALLED_AFTER_DAYS = 30
 EXPIRING_DAYS = 90
@@ -35,14 +36,32 @@ def registry_queryset(*, today: datetime.date | None = None):
     )
 
 
+def _registry_options() -> dict[str, list]:
+    return {
+        "agencies": [(str(agency.pk), str(agency)) for agency in Agency.objects.all()],
+        "offices": [(str(pk), name) for pk, name in Office.objects.order_by("name").values_list("pk", "name")],
+        "provinces": list(Office.objects.order_by("province").values_list("province", flat=True).distinct()),
+        "programs": [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")],
+        "courses": [
+            (f"c{pk}", title) for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
+        ],
+    }
+
+
+def registry_options() -> dict[str, list]:
+    """What the registry's filters offer, as (value, label) pairs; provinces as names.
+
+    The same for every HR user, so shared through the cache until an agency,
+    office, program or course page changes (lms.cache.CHOICES); building it
+    takes five queries and a few hundred rows on every page otherwise.
+    """
+    return cache.scoped_value(cache.CHOICES, "hr-registry-options", _registry_options)
+
+
 # Subjects (course or program) are chosen in one <select>: "c<id>" or "p<id>".
-def subject_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    programs = [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")]
-    courses = [
-        (f"c{pk}", title)
-        for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
-    ]
-    return [(_("Program"), programs), (_("Kursus"), courses)]
+def subject_choices(options: dict[str, list] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    options = options or registry_options()
+    return [(_("Program"), options["programs"]), (_("Kursus"), options["courses"])]
 
 
 def subject_from_value(value: str):

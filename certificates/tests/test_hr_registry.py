@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from certificates.tests.factories import make_certificate
 from certificates.tests.hr_builders import make_hr_user, make_world
-from lms.tests.factories import make_officer
+from lms.tests.factories import AgencyFactory, OfficeFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,46 @@ def test_query_count_does_not_grow_with_rows(hr_client, world, django_assert_num
     with django_assert_num_queries(len(few)):
         response = hr_client.get(URL, {"status": "valid"})
     assert len(serials(response)) == 34
+
+
+def options(response, name) -> list[str]:
+    """The labels a filter's <select> offers."""
+    field = response.context["filter"].form[name]
+    return [str(label) for _value, label in field.field.widget.choices]
+
+
+def test_option_lists_are_cached_but_every_change_shows_at_once(
+    hr_client, world, django_capture_on_commit_callbacks
+):
+    first = hr_client.get(URL)
+    assert "Kantor Imigrasi Medan" in options(first, "kantor") and "Polri" in options(first, "instansi")
+    with CaptureQueriesContext(connection) as cached:
+        hr_client.get(URL)
+    option_tables = ('FROM "lms_agency"', 'FROM "lms_office"', 'FROM "certificates_program"', 'FROM "courses_coursepage"')
+    assert not [q["sql"] for q in cached.captured_queries if any(table in q["sql"] for table in option_tables)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        papua = OfficeFactory(code="KANIM-JPR", name="Kantor Imigrasi Jayapura", province="Papua")
+    page = hr_client.get(URL)
+    assert "Kantor Imigrasi Jayapura" in options(page, "kantor") and "Papua" in options(page, "provinsi")
+    assert keys(world, hr_client.get(URL, {"kantor": papua.pk})) == set()  # offered and accepted
+
+    with django_capture_on_commit_callbacks(execute=True):
+        papua.delete()
+        world.program.title = "Program Lanjutan"
+        world.program.save()
+        world.polri.short_name = "Kepolisian"
+        world.polri.save()
+        AgencyFactory(code="BP2MI", short_name="BP2MI")
+    page = hr_client.get(URL)
+    assert "Kantor Imigrasi Jayapura" not in options(page, "kantor") and "Papua" not in options(page, "provinsi")
+    assert options(page, "instansi") == ["Semua instansi", "Imigrasi", "BP2MI", "Kepolisian"]  # by full name
+    subjects = dict(page.context["filter"].form["subjek"].field.choices)
+    assert [title for _value, title in subjects["Program"]] == ["Program Lanjutan"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.course_b.title = "Penyelundupan Manusia (Edisi 2)"
+        world.course_b.save_revision().publish()
+        world.course_a.unpublish()
+    subjects = dict(hr_client.get(URL).context["filter"].form["subjek"].field.choices)
+    assert [title for _value, title in subjects["Kursus"]] == ["Penyelundupan Manusia (Edisi 2)"]

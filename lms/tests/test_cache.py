@@ -77,6 +77,23 @@ def test_renaming_an_agency_refreshes_cached_pages(client, catalog, django_captu
     assert "Direktorat Baru" in client.get(course.url).content.decode()
 
 
+def test_a_scoped_value_is_built_once_until_its_scope_is_invalidated():
+    from lms import cache
+
+    built = []
+
+    def build():
+        built.append(len(built))
+        return {"lists": built[-1]}
+
+    assert cache.scoped_value(cache.CHOICES, "daftar", build) == {"lists": 0}
+    assert cache.scoped_value(cache.CHOICES, "daftar", build) == {"lists": 0}
+    cache.invalidate(cache.CONTENT)  # another scope: no effect
+    assert cache.scoped_value(cache.CHOICES, "daftar", build) == {"lists": 0}
+    cache.invalidate(cache.CHOICES)
+    assert cache.scoped_value(cache.CHOICES, "daftar", build) == {"lists": 1}
+
+
 def test_a_logged_in_officers_page_is_never_cached_or_served_to_others(client, course, officer, other_officer):
     from courses import services
 

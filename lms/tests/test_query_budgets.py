@@ -231,3 +231,26 @@ def test_verification_page_and_json(client, catalog, officer, other_officer, dja
             small=first_visit,
             grow=lambda: add_certificates(other_officer, catalog, 495, agency=agency),
         )
+
+
+# Session, user, HR check, the chosen agency, COUNT, the page of rows. The filter's option
+# lists (agencies, offices, provinces, programs, courses) come from the shared cache.
+HR_REGISTRY_QUERIES = 6
+
+
+def test_hr_registry(client, catalog, officer, django_assert_num_queries):
+    from certificates.tests.hr_builders import make_hr_user
+
+    client.force_login(make_hr_user())
+    _certificates, agency = add_certificates(officer, catalog, 10)
+    url = f"/hr/sertifikat/?status=valid&instansi={agency.pk}&urutan=-terbit"
+    client.get(url)
+    with django_assert_num_queries(HR_REGISTRY_QUERIES):
+        client.get(url)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get(url),
+        grow=lambda: add_certificates(officer, catalog, 990, agency=agency),
+    )
+    assert large.content.decode().count('class="status status-valid"') == 50
+    assert "1000 sertifikat" in large.content.decode()
