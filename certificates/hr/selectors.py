@@ -30,10 +30,42 @@ EXPIRING_DAYS = 90
 
 
 def registry_queryset(*, today: datetime.date | None = None):
-    """Every certificate with its status annotated and what the registry shows joined in."""
-    return Certificate.objects.with_status(today).select_related(
-        "agency", "holder__officer_profile__office"
-    )
+    """Every certificate with its status annotated; a page of it is read by `registry_rows`, an export by `export_rows`."""
+    return Certificate.objects.with_status(today)
+
+
+@dataclass(slots=True)
+class RegistryRow:
+    """One line of the registry: the columns it shows, not five model instances per certificate."""
+
+    holder_id: int
+    holder_name: str
+    holder_nip: str
+    title: str
+    program_id: int | None
+    agency_short_name: str
+    office_name: str | None
+    office_province: str  # "" when the holder has no office
+    serial: str
+    issued_on: datetime.date
+    expires_on: datetime.date | None
+    status: CertificateStatus
+
+
+def registry_rows(queryset) -> list[RegistryRow]:
+    """The certificates of `queryset` (a page of `registry_queryset()`) in one query."""
+    return [
+        RegistryRow(
+            holder_id, holder_name, holder_nip, title, program_id, agency_short_name, office_name,
+            office_province or "", serial, issued_on, expires_on, CertificateStatus(status_code),
+        )
+        for (holder_id, holder_name, holder_nip, title, program_id, agency_short_name, office_name, office_province,
+             serial, issued_on, expires_on, status_code) in queryset.values_list(
+            "holder_id", "holder_name", "holder_nip", "title", "program_id", "agency__short_name",
+            "holder__officer_profile__office__name", "holder__officer_profile__office__province",
+            "serial", "issued_on", "expires_on", "status_code",
+        )
+    ]
 
 
 def _registry_options() -> dict[str, list]:

@@ -53,7 +53,7 @@ def registry(request):
     return render(
         request,
         "hr/registry.html",
-        {"filter": filterset, "page_obj": page, "certificates": page.object_list,
+        {"filter": filterset, "page_obj": page, "certificates": selectors.registry_rows(page.object_list),
          "query": services.query_without_page(request.GET)},
     )
 

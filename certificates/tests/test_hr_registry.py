@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from certificates.tests.factories import make_certificate
 from certificates.tests.hr_builders import make_hr_user, make_world
-from lms.tests.factories import AgencyFactory, OfficeFactory, make_officer
+from lms.tests.factories import AgencyFactory, OfficeFactory, UserFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,25 @@ def test_sorting_by_name_and_expiry(hr_client, world):
     assert descending == sorted(names, reverse=True)
     expiries = [c.expires_on for c in hr_client.get(URL, {"urutan": "kedaluwarsa", "status": "valid"}).context["certificates"]]
     assert expiries == sorted(expiries)
+
+
+def test_rows_show_holder_subject_office_dates_and_status(hr_client, world):
+    no_office = make_certificate(holder=UserFactory(), course=world.course_a, expires_on=None)
+    page = hr_client.get(URL, {"urutan": "nama"}).content.decode()
+    budi = world.certificates["budi_program"]
+    assert (
+        f'<td><a href="/hr/petugas/{world.budi.pk}/">{budi.holder_name}</a></td>\n      <td>{budi.holder_nip}</td>\n'
+        f'      <td>{budi.title} <span class="badge">Program</span><br><span class="meta">Imigrasi</span></td>\n'
+        '      <td>Kantor Imigrasi Bandung<br><span class="meta">Jawa Barat</span></td>\n'
+        f"      <td>{budi.serial}</td>\n"
+    ) in page
+    revoked = world.certificates["siti_a_revoked"]
+    assert f'<td>{revoked.serial}</td>' in page and '<span class="status status-revoked">Dicabut</span>' in page
+    # A holder without an officer profile: no office, no stray "None"; no expiry date.
+    row = page[page.index(no_office.serial):].split("</tr>", 1)[0]
+    assert "None" not in page
+    assert '<td>—<br><span class="meta"></span></td>' in page
+    assert "<td>tanpa batas</td>" in row and '<span class="status status-valid">Berlaku</span>' in row
 
 
 def test_ties_are_broken_by_the_record_in_the_direction_of_the_sort(hr_client, world):
