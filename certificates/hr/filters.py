@@ -28,7 +28,6 @@ class SubjectFilter(django_filters.ChoiceFilter):
     """One <select> for a course or a program, grouped."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", subject_choices)
         kwargs.setdefault("widget", Select)
         super().__init__(*args, **kwargs)
 
@@ -49,6 +48,7 @@ class RegistryFilter(django_filters.FilterSet):
         empty_label=_("Semua instansi"),
         widget=Select,
     )
+    # The choices of subjek, provinsi, instansi and kantor: see _offer.
     subjek = SubjectFilter(label=_("Kursus atau program"), empty_label=_("Semua kursus dan program"))
     kantor = django_filters.ModelChoiceFilter(
         label=_("Kantor"),
@@ -60,7 +60,7 @@ class RegistryFilter(django_filters.FilterSet):
     provinsi = django_filters.ChoiceFilter(
         label=_("Provinsi"),
         field_name="holder__officer_profile__office__province",
-        empty_label=_("Semua provinsi"),  # the provinces: see _offer
+        empty_label=_("Semua provinsi"),
         widget=Select,
     )
     status = django_filters.ChoiceFilter(
@@ -91,14 +91,16 @@ class RegistryFilter(django_filters.FilterSet):
     def _offer(self, options: dict[str, list]) -> None:
         """Every option list from one cached read (selectors.registry_options), not a query each.
 
-        Agency and office stay model choices: a chosen one is looked up and
-        validated as before; only the <option>s their widgets list come from the cache.
+        Set on the form's own fields, after the form has deep-copied its fields
+        (copying a few hundred choices costs more than building them). Agency and
+        office stay model choices: a chosen one is looked up and validated as
+        before; only the <option>s their widgets list come from the cache.
         """
-        self.filters["subjek"].extra["choices"] = subject_choices(options)
-        self.filters["provinsi"].extra["choices"] = [(province, province) for province in options["provinces"]]
+        fields = self.form.fields
+        fields["subjek"].choices = subject_choices(options)
+        fields["provinsi"].choices = [(province, province) for province in options["provinces"]]
         for name, key in (("instansi", "agencies"), ("kantor", "offices")):
-            field = self.form.fields[name]
-            field.widget.choices = [("", field.empty_label), *options[key]]
+            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
 
     def search(self, queryset, name, value):
         value = value.strip()
