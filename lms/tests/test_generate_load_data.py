@@ -83,3 +83,25 @@ def test_without_demo_content_it_says_what_to_run_first():
     CourseIndexPage.objects.all().delete()
     with pytest.raises(CommandError, match="seed_demo"):
         generate("--officers", "1", "--courses", "1")
+
+
+@pytest.mark.postgres
+def test_planner_statistics_are_fresh_after_a_run():
+    """ANALYZE at the end: PostgreSQL knows how many certificates there are without waiting for autovacuum."""
+    from django.db import connection
+
+    generate("--officers", "20", "--courses", "2", "--attempts-per-officer", "4", "--modules-per-course", "2")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Certificate._meta.db_table])
+        estimated = cursor.fetchone()[0]
+    assert Certificate.objects.count() > 0
+    assert estimated == Certificate.objects.count()
+
+
+def test_the_filters_offer_the_new_offices_at_once(django_capture_on_commit_callbacks):
+    from certificates.hr.selectors import registry_options
+
+    registry_options()  # cached before the run
+    with django_capture_on_commit_callbacks(execute=True):
+        generate("--officers", "3", "--courses", "1", "--attempts-per-officer", "1")
+    assert any(name.startswith("Kantor Imigrasi Beban 01-") for _pk, name in registry_options()["offices"])
