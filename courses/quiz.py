@@ -101,10 +101,11 @@ def draw_layout(module: ModulePage, *, rng=None) -> list[dict]:
     return layout
 
 
-def _expire_if_overdue(attempt: QuizAttempt, now) -> bool:
+def _expire_if_overdue(attempt: QuizAttempt, now, shown=None) -> bool:
     if not is_overdue(attempt, now):
         return False
-    max_points = sum(question.points for question, _choices in attempt_questions(attempt))
+    shown = attempt_questions(attempt) if shown is None else shown
+    max_points = sum(question.points for question, _choices in shown)
     updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
         status=AttemptStatus.EXPIRED,
         submitted_at=now,
@@ -182,8 +183,15 @@ def get_attempt_for_user(*, user, attempt_id: int, module: ModulePage) -> QuizAt
 
 
 @transaction.atomic
-def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[int]]) -> QuizAttempt:
-    """Grade an attempt exactly once. `answers` maps question id → chosen choice ids."""
+def quiz_attempt_submit(
+    *, user, attempt_id: int, answers: dict[int, frozenset[int]], shown: list[tuple[Question, list]] | None = None
+) -> QuizAttempt:
+    """Grade an attempt exactly once. `answers` maps question id → chosen choice ids.
+
+    `shown` is `attempt_questions()` of this attempt when the caller already has it (the
+    quiz page validated its form against it): an attempt's layout never changes once
+    drawn, so reading the questions again under the lock would read the same ones.
+    """
     attempt = (
         QuizAttempt.objects.select_for_update()
         .select_related("module")
@@ -198,9 +206,9 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
     if not module.live:
         raise QuizError(_("Kuis ini tidak lagi tersedia."))
     now = timezone.now()
-    if _expire_if_overdue(attempt, now):
+    shown = attempt_questions(attempt) if shown is None else shown
+    if _expire_if_overdue(attempt, now, shown):
         return attempt
-    shown = attempt_questions(attempt)
     keys = [
         scoring.QuestionKey(
             id=question.pk,
@@ -215,16 +223,20 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
         if question_id not in allowed or not set(selected) <= allowed[question_id]:
             raise QuizError(_("Jawaban tidak sesuai dengan soal yang ditampilkan."))
     result = scoring.score_answers(keys, answers, pass_mark=attempt.pass_mark)
-    updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-        status=AttemptStatus.SUBMITTED,
-        submitted_at=now,
-        score_points=result.score_points,
-        max_points=result.max_points,
-        score_percent=result.percent,
-        passed=result.passed,
-    )
+    graded = {
+        "status": AttemptStatus.SUBMITTED,
+        "submitted_at": now,
+        "score_points": result.score_points,
+        "max_points": result.max_points,
+        "score_percent": result.percent,
+        "passed": result.passed,
+    }
+    updated = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(**graded)
     if not updated:
         raise AttemptAlreadyFinished(attempt)
+    # The attempt now holds exactly what was written: no need to read it back.
+    for field, value in graded.items():
+        setattr(attempt, field, value)
     by_id = {question.pk: question for question, _choices in shown}
     rows = AttemptAnswer.objects.bulk_create(
         [
@@ -250,7 +262,6 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict[int, frozenset[i
     )
     if result.passed:
         module_complete(user=user, module=module, by_quiz=True)
-    attempt.refresh_from_db()
     return attempt
 
 

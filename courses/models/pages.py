@@ -363,7 +363,10 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
             if overdue or form.is_valid():
                 try:
                     quiz.quiz_attempt_submit(
-                        user=request.user, attempt_id=attempt.pk, answers={} if overdue else form.answers()
+                        user=request.user,
+                        attempt_id=attempt.pk,
+                        answers={} if overdue else form.answers(),
+                        shown=shown,
                     )
                 except quiz.AttemptAlreadyFinished as error:
                     messages.info(request, error.message)
