@@ -1,7 +1,7 @@
 """Taking a quiz: start an attempt, submit it once, decide what the review shows.
 
-The attempt row is the unit of concurrency. Submitting locks it
-(SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise
+The attempt row is the unit of concurrency. Submitting locks it, and only it
+(SELECT ... FOR UPDATE OF on PostgreSQL; SQLite's IMMEDIATE transactions serialise
 writers), flips it out of `in_progress` with a conditional UPDATE, and the
 answers' unique (attempt, question) constraint makes a second grading
 impossible even if both of those were bypassed.
@@ -192,8 +192,11 @@ def quiz_attempt_submit(
     quiz page validated its form against it): an attempt's layout never changes once
     drawn, so reading the questions again under the lock would read the same ones.
     """
+    # OF self: the module is read along, but only the attempt is locked. A bare FOR UPDATE
+    # also locks the joined page rows, and every officer taking this quiz (and an editor
+    # publishing it) would queue behind each grading until it commits.
     attempt = (
-        QuizAttempt.objects.select_for_update()
+        QuizAttempt.objects.select_for_update(of=("self",))
         .select_related("module")
         .filter(pk=attempt_id, user=user)
         .first()

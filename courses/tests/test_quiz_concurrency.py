@@ -2,12 +2,14 @@
 requests race (double clicks, two tabs, a retrying proxy), and the database itself
 refuses a second grading or a second open attempt."""
 
+import threading
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from courses import quiz
-from courses.models import AttemptAnswer, ModuleProgress, QuizAttempt
+from courses.models import AttemptAnswer, ModulePage, ModuleProgress, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.services import enrollment_create
 from courses.tests.builders import (
@@ -59,6 +61,40 @@ class TestRacingRequests:
         assert AttemptAnswer.selected_choices.through.objects.filter(attemptanswer__attempt=attempt).count() == 4
         progress = ModuleProgress.objects.get(user=officer, module=module)
         assert progress.completed_at is not None
+
+    def test_grading_locks_the_attempt_only_not_the_module_everyone_is_taking(self):
+        """While one officer's submission is being graded, another officer's submission to the
+        same quiz, and an editor saving the module page, go ahead instead of queueing behind it."""
+        officer, module = build_quiz()
+        other = make_officer()
+        enrollment_create(user=other, course=module.course)
+        first = quiz.quiz_attempt_start(user=officer, module=module)
+        second = quiz.quiz_attempt_start(user=other, module=module)
+        grading, release = threading.Event(), threading.Event()
+
+        def grade_first_and_hold_the_transaction():
+            try:
+                with transaction.atomic():
+                    quiz.quiz_attempt_submit(user=officer, attempt_id=first.pk, answers={})
+                    grading.set()
+                    release.wait(timeout=30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=grade_first_and_hold_the_transaction)
+        thread.start()
+        try:
+            assert grading.wait(timeout=30)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")  # a wait fails the test instead of hanging it
+                graded = quiz.quiz_attempt_submit(user=other, attempt_id=second.pk, answers={})
+                ModulePage.objects.filter(pk=module.pk).update(summary="Disunting saat kuis dinilai.")
+        finally:
+            release.set()
+            thread.join(timeout=30)
+        assert graded.status == AttemptStatus.SUBMITTED
+        assert QuizAttempt.objects.get(pk=first.pk).status == AttemptStatus.SUBMITTED
 
     def test_simultaneous_starts_open_one_attempt(self):
         officer, module = build_quiz()
