@@ -184,25 +184,29 @@ def get_attempt_for_user(*, user, attempt_id: int, module: ModulePage) -> QuizAt
 
 @transaction.atomic
 def quiz_attempt_submit(
-    *, user, attempt_id: int, answers: dict[int, frozenset[int]], shown: list[tuple[Question, list]] | None = None
+    *,
+    user,
+    attempt_id: int,
+    answers: dict[int, frozenset[int]],
+    module: ModulePage | None = None,
+    shown: list[tuple[Question, list]] | None = None,
 ) -> QuizAttempt:
     """Grade an attempt exactly once. `answers` maps question id → chosen choice ids.
 
-    `shown` is `attempt_questions()` of this attempt when the caller already has it (the
-    quiz page validated its form against it): an attempt's layout never changes once
-    drawn, so reading the questions again under the lock would read the same ones.
+    A caller that already has them passes the attempt's `module` (then only an attempt of
+    that module is found) and `shown`, the `attempt_questions()` its form was validated
+    against; both are loaded here otherwise. An attempt's layout never changes once
+    drawn, so reading its questions again under the lock would read the same ones.
     """
-    # OF self: the module is read along, but only the attempt is locked. A bare FOR UPDATE
-    # also locks the joined page rows, and every officer taking this quiz (and an editor
-    # publishing it) would queue behind each grading until it commits.
-    attempt = (
-        QuizAttempt.objects.select_for_update(of=("self",))
-        .select_related("module")
-        .filter(pk=attempt_id, user=user)
-        .first()
-    )
+    # OF self: only the attempt is locked. A bare FOR UPDATE with the module joined also
+    # locks the page's rows, and every officer taking this quiz (and an editor publishing
+    # it) would queue behind each grading until it commits.
+    attempts = QuizAttempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id, user=user)
+    attempt = (attempts.select_related("module") if module is None else attempts.filter(module=module)).first()
     if attempt is None:
         raise AttemptNotFound(_("Percobaan kuis tidak ditemukan."))
+    if module is not None:
+        attempt.module = module
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise AttemptAlreadyFinished(attempt)
     module = attempt.module

@@ -366,6 +366,7 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
                         user=request.user,
                         attempt_id=attempt.pk,
                         answers={} if overdue else form.answers(),
+                        module=self,
                         shown=shown,
                     )
                 except quiz.AttemptAlreadyFinished as error:
