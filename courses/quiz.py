@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,19 +68,17 @@ def quiz_status(*, user, module: ModulePage, attempts: list[QuizAttempt], since=
     """`since`: the start of the enrolment's current cycle (renewal); earlier attempts are history."""
     if since is not None:
         attempts = [attempt for attempt in attempts if attempt.started_at >= since]
-    used = len(attempts)
-    left = max(module.quiz_max_attempts - used, 0) if module.quiz_max_attempts else None
     now = timezone.now()
     # An attempt past its deadline is not offered again; starting or submitting expires it.
     open_attempt = next(
         (a for a in attempts if a.status == AttemptStatus.IN_PROGRESS and not is_overdue(a, now)), None
     )
-    return QuizStatus(
-        attempts_used=used,
-        attempts_left=left,
-        passed=any(a.passed for a in attempts),
-        open_attempt=open_attempt,
-    )
+    return _status(module, used=len(attempts), passed=any(a.passed for a in attempts), open_attempt=open_attempt)
+
+
+def _status(module: ModulePage, *, used: int, passed: bool, open_attempt: QuizAttempt | None) -> QuizStatus:
+    left = max(module.quiz_max_attempts - used, 0) if module.quiz_max_attempts else None
+    return QuizStatus(attempts_used=used, attempts_left=left, passed=passed, open_attempt=open_attempt)
 
 
 def draw_layout(module: ModulePage, *, rng=None) -> list[dict]:
@@ -127,12 +126,23 @@ def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
     if not access.allowed or access.enrollment is None:
         raise QuizError(access.message or _("Daftar ke kursus ini terlebih dahulu."))
     now = timezone.now()
-    attempts = list(QuizAttempt.objects.select_for_update().filter(user=user, module=module))
-    for attempt in attempts:
-        _expire_if_overdue(attempt, now)
-    status = quiz_status(user=user, module=module, attempts=attempts, since=access.enrollment.renewed_at)
-    if status.open_attempt is not None:
-        return status.open_attempt
+    since = access.enrollment.renewed_at
+    attempts = QuizAttempt.objects.filter(user=user, module=module)
+    # The officer's history is counted, not loaded (an unlimited quiz may have hundreds of
+    # attempts). Only the open attempt, of which there is at most one, is locked: it may
+    # have to expire here, and a submission of it in flight is waited for.
+    open_attempt = attempts.select_for_update().filter(status=AttemptStatus.IN_PROGRESS).first()
+    if open_attempt is not None:
+        _expire_if_overdue(open_attempt, now)
+        if open_attempt.status == AttemptStatus.IN_PROGRESS and (since is None or open_attempt.started_at >= since):
+            return open_attempt
+    in_cycle = Q(started_at__gte=since) if since is not None else Q()
+    history = attempts.aggregate(
+        last_number=Max("number"),
+        used=Count("pk", filter=in_cycle),
+        passed=Count("pk", filter=in_cycle & Q(passed=True)),
+    )
+    status = _status(module, used=history["used"], passed=history["passed"] > 0, open_attempt=None)
     if status.passed:
         raise QuizError(_("Anda sudah lulus kuis ini."))
     if status.attempts_left == 0:
@@ -145,7 +155,7 @@ def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
             return QuizAttempt.objects.create(
                 user=user,
                 module=module,
-                number=max((attempt.number for attempt in attempts), default=0) + 1,
+                number=(history["last_number"] or 0) + 1,
                 layout=layout,
                 pass_mark=module.quiz_pass_mark,
                 max_points=0,

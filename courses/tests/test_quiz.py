@@ -171,6 +171,18 @@ class TestStartAndResume:
         assert "Lanjutkan kuis" in page
         assert f'href="{attempt_url(module, first)}"' in page
 
+    def test_after_a_renewal_only_the_new_cycles_attempts_count(self, officer_client, officer, course):
+        module = quiz_module(course, quiz_max_attempts=1)
+        take_quiz(officer_client, module, correct=False)
+        assert "Kesempatan mengerjakan kuis ini sudah habis." in text(officer_client.post(f"{module.url}kuis/", follow=True))
+
+        # The course was opened again for a new certificate cycle: the failed attempt is history.
+        Enrollment.objects.filter(user=officer, course=course).update(renewed_at=timezone.now())
+        second = take_quiz(officer_client, module, correct=False)
+        assert second.number == 2
+        assert "Kesempatan mengerjakan kuis ini sudah habis." in text(officer_client.post(f"{module.url}kuis/", follow=True))
+        assert QuizAttempt.objects.filter(user=officer, module=module).count() == 2
+
     def test_form_and_review_follow_the_stored_order(self, officer_client, course):
         module = quiz_module(course, count=4, questions=quiz_questions(4, choices=4, correct=2))
         attempt = start_attempt(officer_client, module)
