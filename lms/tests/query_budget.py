@@ -57,7 +57,17 @@ def _assert_same(django_assert_num_queries, expected, request, label):
     return response
 
 
-def assert_flat_query_count(django_assert_num_queries, *, small, grow=None, large=None, warm=True):
+def _assert_budget(captured, budget):
+    """`budget`: the exact statement count; lowered when a page gets cheaper, so the gain
+    cannot quietly come undone (the flat check alone only catches N+1)."""
+    if budget is not None:
+        spent = statements(captured)
+        assert spent == budget, f"{spent} statements, budget {budget}:\n" + "\n".join(
+            query["sql"][:200] for query in captured
+        )
+
+
+def assert_flat_query_count(django_assert_num_queries, *, small, grow=None, large=None, warm=True, budget=None):
     """Run `small`, then `grow` the data, then `large` (default: `small` again) in exactly as many queries.
 
     `warm` runs `small` once first, so one-time writes of a first visit are not counted.
@@ -65,12 +75,14 @@ def assert_flat_query_count(django_assert_num_queries, *, small, grow=None, larg
     side is then counted twice: on an empty cache (everything built from the database) and
     again on the cache that first request filled. Both must not grow with the data.
     Turn `warm` off for one-shot requests (a submission), warming with a GET instead:
-    each side is then counted once. Returns both responses (the warm ones), so the
-    test can check the large one really shows the larger data.
+    each side is then counted once. `budget`, if given, is the exact number of
+    statements of `small` (on the warm cache when warming). Returns both responses
+    (the warm ones), so the test can check the large one really shows the larger data.
     """
     large = large or small
     if not warm:
         expected, small_response = _count(small)
+        _assert_budget(expected, budget)
         if grow is not None:
             grow()
         large_response = _assert_same(django_assert_num_queries, expected, large, "large")
@@ -80,6 +92,7 @@ def assert_flat_query_count(django_assert_num_queries, *, small, grow=None, larg
     cache.clear()
     cold, _response = _count(small)
     hot, small_response = _count(small)
+    _assert_budget(hot, budget)
     if grow is not None:
         grow()
     cache.clear()

@@ -154,20 +154,65 @@ def test_quiz_page(client, catalog, officer, django_assert_num_queries):
     assert large.content.decode().count('type="radio"') == 10 * 3 + 990 * 4
 
 
+def quiz_submission(client, module, attempt, questions, *, answer="0"):
+    """The POST of a quiz form with every question answered `answer` ("0" is right)."""
+    url = module.url + module.reverse_subpage("quiz_attempt", args=[attempt.pk])
+    client.get(url)  # the officer has the form open
+    return lambda: client.post(url, {f"q{n}": answer for n in range(1, questions + 1)})
+
+
 def test_quiz_submission(client, catalog, officer, django_assert_num_queries):
+    """A pass: grading, then the module's completion (the course stays open)."""
     client.force_login(officer)
     (small_module, small_attempt), (large_module, large_attempt) = quiz_course(catalog, officer)
 
-    def submit(module, attempt, questions):
-        url = module.url + module.reverse_subpage("quiz_attempt", args=[attempt.pk])
-        client.get(url)  # the officer has the form open
-        return lambda: client.post(url, {f"q{n}": "0" for n in range(1, questions + 1)})
-
-    small_submit, large_submit = submit(small_module, small_attempt, 10), submit(large_module, large_attempt, 1000)
-    _small, large = assert_flat_query_count(django_assert_num_queries, small=small_submit, large=large_submit, warm=False)
+    small_submit = quiz_submission(client, small_module, small_attempt, 10)
+    large_submit = quiz_submission(client, large_module, large_attempt, 1000)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=small_submit, large=large_submit, warm=False, budget=31
+    )
     assert large.status_code == 302
     large_attempt.refresh_from_db()
     assert large_attempt.passed and large_attempt.answers.count() == 1000
+
+
+def test_failed_quiz_submission(client, catalog, officer, django_assert_num_queries):
+    """A fail, as in bench/load.py: grading only."""
+    client.force_login(officer)
+    (small_module, small_attempt), (large_module, large_attempt) = quiz_course(catalog, officer)
+    # Failing the small quiz must not close the large one: let the small module count as done.
+    ModuleProgress.objects.filter(user=officer, module=small_module).update(completed_at=timezone.now())
+
+    small_submit = quiz_submission(client, small_module, small_attempt, 10, answer="1")
+    large_submit = quiz_submission(client, large_module, large_attempt, 1000, answer="1")
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=small_submit, large=large_submit, warm=False, budget=21
+    )
+    assert large.url == large_module.url + large_module.reverse_subpage("quiz_result", args=[large_attempt.pk])
+    large_attempt.refresh_from_db()
+    assert large_attempt.passed is False and large_attempt.answers.count() == 1000
+
+
+def test_quiz_start(client, catalog, officer, django_assert_num_queries):
+    """Starting an attempt costs the same after 10 or 1,000 earlier attempts."""
+    client.force_login(officer)
+    course = make_course(catalog=catalog)
+    module = make_module(course=course, title="Kuis", questions=quiz_questions(10), quiz_max_attempts=0)
+    services.enrollment_create(user=officer, course=course)
+    add_finished_attempts(officer, module, 10)
+    client.get(module.url)
+
+    def grow():
+        QuizAttempt.objects.filter(user=officer, module=module, status="in_progress").update(
+            status="submitted", submitted_at=timezone.now(), passed=False
+        )
+        add_finished_attempts(officer, module, 990)
+
+    start = lambda: client.post(module.url + module.reverse_subpage("quiz_start"))  # noqa: E731
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=start, grow=grow, warm=False, budget=23)
+    opened = QuizAttempt.objects.get(user=officer, module=module, status="in_progress")
+    assert opened.number == 1002
+    assert large.url == module.url + module.reverse_subpage("quiz_attempt", args=[opened.pk])
 
 
 def test_my_learning(client, catalog, officer, django_assert_num_queries):
