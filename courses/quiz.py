@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import scoring
-from courses.models import AttemptAnswer, ModulePage, ModuleProgress, Question, QuizAttempt
+from courses.models import AttemptAnswer, Choice, ModulePage, ModuleProgress, Question, QuizAttempt
 from courses.models.pages import QuestionOrder, ReviewPolicy
 from courses.models.progress import AttemptStatus
 from courses.services import module_access, module_complete
@@ -173,15 +173,18 @@ def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:
 
     Questions or choices a trainer deleted since are left out, never re-drawn.
     """
-    ids = [item["question"] for item in attempt.layout]
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("legal_basis").prefetch_related("choices")}
+    # By id, straight from the layout: the layout already says which choices and in what order.
+    question_ids = [item["question"] for item in attempt.layout]
+    choice_ids = [choice for item in attempt.layout for choice in item["choices"]]
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).select_related("legal_basis")}
+    choices = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids)}
     result = []
     for item in attempt.layout:
         question = questions.get(item["question"])
         if question is None:
             continue
-        by_id = {choice.pk: choice for choice in question.choices.all()}
-        result.append((question, [by_id[c] for c in item["choices"] if c in by_id]))
+        shown = [choices[c] for c in item["choices"] if c in choices and choices[c].question_id == question.pk]
+        result.append((question, shown))
     return result
 
 
