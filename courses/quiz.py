@@ -188,9 +188,16 @@ def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:
     return result
 
 
+def _own_attempts(user, attempt_id: int):
+    """The officer's attempt by primary key. The module is checked on the row, not in the
+    query: with both officer and module in the WHERE clause PostgreSQL prefers the
+    (user, module, number) index and walks the officer's whole history at that module."""
+    return QuizAttempt.objects.filter(pk=attempt_id, user=user)
+
+
 def get_attempt_for_user(*, user, attempt_id: int, module: ModulePage) -> QuizAttempt:
-    attempt = QuizAttempt.objects.filter(pk=attempt_id, user=user, module=module).first()
-    if attempt is None:
+    attempt = _own_attempts(user, attempt_id).first()
+    if attempt is None or attempt.module_id != module.pk:
         raise AttemptNotFound(_("Percobaan kuis tidak ditemukan."))
     return attempt
 
@@ -214,9 +221,9 @@ def quiz_attempt_submit(
     # OF self: only the attempt is locked. A bare FOR UPDATE with the module joined also
     # locks the page's rows, and every officer taking this quiz (and an editor publishing
     # it) would queue behind each grading until it commits.
-    attempts = QuizAttempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id, user=user)
-    attempt = (attempts.select_related("module") if module is None else attempts.filter(module=module)).first()
-    if attempt is None:
+    attempts = _own_attempts(user, attempt_id).select_for_update(of=("self",))
+    attempt = (attempts.select_related("module") if module is None else attempts).first()
+    if attempt is None or (module is not None and attempt.module_id != module.pk):
         raise AttemptNotFound(_("Percobaan kuis tidak ditemukan."))
     if module is not None:
         attempt.module = module
