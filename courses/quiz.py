@@ -164,8 +164,11 @@ def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
                 else None,
             )
     except IntegrityError:
-        # Two tabs pressed "start" together: the database kept one open attempt.
-        return QuizAttempt.objects.get(user=user, module=module, status=AttemptStatus.IN_PROGRESS)
+        # Two tabs pressed "start" together: the database kept one attempt with this number.
+        winner = QuizAttempt.objects.filter(user=user, module=module, status=AttemptStatus.IN_PROGRESS).first()
+        if winner is None:  # ... and the other tab has already submitted it
+            raise QuizError(_("Kuis ini baru saja dimulai dan dikirim dari tab lain. Silakan mulai lagi.")) from None
+        return winner
 
 
 def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:

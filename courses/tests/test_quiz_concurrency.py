@@ -156,3 +156,24 @@ class TestConstraints:
         theirs = quiz.quiz_attempt_start(user=other, module=module)
         assert mine.pk != theirs.pk
         assert QuizAttempt.objects.filter(module=module, status=AttemptStatus.IN_PROGRESS).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_start_that_loses_to_another_tab_which_already_submitted_gets_a_message_not_a_server_error(monkeypatch):
+    """Tab A starts and submits while tab B's start is between counting and creating: B's
+    number is taken and no attempt is open any more, so B is told to start again."""
+    officer, module = build_quiz()
+    real_draw = quiz.draw_layout
+
+    def draw_while_the_other_tab_starts_and_submits(module, **kwargs):
+        layout = real_draw(module, **kwargs)
+        with transaction.atomic():
+            QuizAttempt.objects.create(
+                user=officer, module=module, number=1, pass_mark=70, layout=layout,
+                status=AttemptStatus.SUBMITTED, submitted_at=timezone.now(),
+            )
+        return layout
+
+    monkeypatch.setattr(quiz, "draw_layout", draw_while_the_other_tab_starts_and_submits)
+    with pytest.raises(quiz.QuizError, match="dari tab lain"):
+        quiz.quiz_attempt_start(user=officer, module=module)
