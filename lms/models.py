@@ -8,10 +8,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .routing import TypedChildRouteMixin
 from .validators import mask_nip, validate_nip
 
 
-class HomePage(Page):
+class HomePage(TypedChildRouteMixin, Page):
     """The landing page: what Pimpasa is and where to start."""
 
     intro = RichTextField(_("pengantar"), blank=True, help_text=_("Teks sambutan di halaman depan."))
@@ -24,6 +25,11 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("halaman depan")
         verbose_name_plural = _("halaman depan")
+
+    def child_route_model(self):
+        from courses.models import CourseIndexPage
+
+        return CourseIndexPage
 
     def get_context(self, request, *args, **kwargs):
         from courses.models import CourseIndexPage
