@@ -45,6 +45,30 @@ _LOCATION_ATTEMPT = re.compile(r"/kuis/(\d+)/$")
 # --- Data the scenarios need, prepared through Django in this process ----------------------------
 
 
+def prepare_quiz_course(officers):
+    """The bench quiz (created once): 10 questions, unlimited attempts, the officers enrolled.
+
+    Submissions are answered wrongly on purpose so every officer can go on submitting
+    (grading costs the same either way). Returns the quiz module.
+    """
+    from courses import services
+    from courses.models import CourseIndexPage, CoursePage, ModulePage
+    from lms.models import Agency
+
+    bench_course = CoursePage.objects.filter(slug="bench-kuis").first()
+    if bench_course is None:
+        from courses.tests.builders import make_course, make_module, quiz_questions
+
+        bench_course = make_course(
+            catalog=CourseIndexPage.objects.live().first(), agency=Agency.objects.order_by("pk").first(),
+            title="Kursus Bench Kuis", slug="bench-kuis",
+        )
+        make_module(course=bench_course, title="Kuis bench", slug="kuis", questions=quiz_questions(10, choices=4), quiz_max_attempts=0)
+    for officer in officers:
+        services.enrollment_create(user=officer, course=bench_course)
+    return ModulePage.objects.child_of(bench_course).first()
+
+
 def prepare(users: int) -> dict:
     """Find (or create once) what each scenario requests; returns plain URLs and credentials."""
     import django
@@ -53,8 +77,7 @@ def prepare(users: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from certificates.models import Certificate
-    from courses import services
-    from courses.models import CourseIndexPage, CoursePage, ModulePage
+    from courses.models import CourseIndexPage, CoursePage
     from lms.load_data import PASSWORD
     from lms.models import Agency
 
@@ -71,17 +94,7 @@ def prepare(users: int) -> dict:
         enrollment = officer.enrollments.select_related("course").order_by("enrolled_at", "pk").first()
         module_urls.append(enrollment.course.get_modules().first().url)
 
-    # Quiz submissions go to a course of their own with unlimited attempts, answered wrongly
-    # on purpose so every officer can go on submitting (grading costs the same either way).
-    bench_course = CoursePage.objects.filter(slug="bench-kuis").first()
-    if bench_course is None:
-        from courses.tests.builders import make_course, make_module, quiz_questions
-
-        bench_course = make_course(catalog=catalog, agency=Agency.objects.order_by("pk").first(), title="Kursus Bench Kuis", slug="bench-kuis")
-        make_module(course=bench_course, title="Kuis bench", slug="kuis", questions=quiz_questions(10, choices=4), quiz_max_attempts=0)
-    quiz_module = ModulePage.objects.child_of(bench_course).first()
-    for officer in officers:
-        services.enrollment_create(user=officer, course=bench_course)
+    quiz_module = prepare_quiz_course(officers)
 
     certificate = Certificate.objects.valid().order_by("pk").first()
     if certificate is None:
