@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
 from lms.cache import CONTENT, scope_version
+from lms.cache import TIMEOUT as SHARED_PAGE_TIMEOUT
 
 
 class ModuleState:
@@ -254,6 +255,17 @@ class _PageWindow:
         raise IndexError("only the cached page of the catalog is at hand")
 
 
+def catalog_filter_key(course_filter) -> str:
+    """A digest of the filter's own parameters: other query parameters change nothing, so
+    they never make a new cache entry (a visitor cannot fill the cache with junk URLs)."""
+    params = []
+    if course_filter.is_bound:
+        params = sorted(
+            (name, values) for name in course_filter.filters if any(values := course_filter.data.getlist(name))
+        )
+    return hashlib.sha256(repr(params).encode()).hexdigest()
+
+
 def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int):
     """One page of the filtered catalog as (paginator page of card ids, cards).
 
@@ -263,21 +275,23 @@ def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int)
     `courses`: a callable giving the queryset the filter narrows, called on a miss only.
     """
     version = scope_version(CONTENT)
-    params = sorted((key, values) for key, values in course_filter.data.lists() if key != "halaman") if course_filter.is_bound else []
-    digest = hashlib.sha256(repr((params, page_number)).encode()).hexdigest()
-    key = f"catalog-page:{version}:{catalog.pk}:{digest}"
-    entry = cache.get(key)
+    # A page number is the visitor's to choose: only plausible ones get an entry of their own.
+    cacheable = page_number in (None, "") or (str(page_number).isdigit() and len(str(page_number)) <= 4)
+    key = f"catalog-page:{version}:{catalog.pk}:{catalog_filter_key(course_filter)}:{page_number or ''}"
+    entry = cache.get(key) if cacheable else None
     if entry is None:
         course_filter.queryset = courses()
         page_obj = Paginator(course_filter.qs, per_page).get_page(page_number)
-        courses = list(page_obj.object_list)
-        cards = [_card(course) for course in courses]
+        courses_on_page = list(page_obj.object_list)
+        cards = [_card(course) for course in courses_on_page]
         cache.set_many({_card_key(version, card.pk): card for card in cards}, timeout=STRUCTURE_TIMEOUT)
         entry = {
             "total": page_obj.paginator.count, "number": page_obj.number,
             "start": (page_obj.number - 1) * per_page, "ids": [card.pk for card in cards],
         }
-        cache.set(key, entry, timeout=STRUCTURE_TIMEOUT)
+        if cacheable:
+            # Searches are free text: their entries live as long as a shared page (lms.cache).
+            cache.set(key, entry, timeout=SHARED_PAGE_TIMEOUT)
     else:
         cards = course_cards(entry["ids"], version=version)
     window = _PageWindow(total=entry["total"], start=entry["start"], ids=entry["ids"])

@@ -57,7 +57,7 @@ class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.filters import CourseFilter
-        from courses.selectors import catalog_page, course_cards_for_user
+        from courses.selectors import catalog_filter_key, catalog_page, course_cards_for_user
         from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
@@ -74,6 +74,7 @@ class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
             is_filtered=course_filter.is_bound and any(v for v in course_filter.data.values()),
             # The filter form is the same for everyone with the same query: a cached fragment.
             shared_content_version=scope_version(CONTENT),
+            filter_key=catalog_filter_key(course_filter),
         )
         return context
 

@@ -299,3 +299,17 @@ def test_a_lesson_is_rendered_once_for_everyone_and_a_published_edit_shows_at_on
         revision.publish()
     page = client.get(module.url).content.decode()
     assert "Versi kedua pelajaran." in page and "Versi pertama pelajaran." not in page
+
+
+def test_parameters_the_catalog_does_not_read_make_no_cache_entries(client, course, officer):
+    from django.core.cache import cache
+
+    client.force_login(officer)
+    url = course.get_parent().url
+    client.get(url)
+    client.get(url, {"utm_source": "a"})  # the form's "clear filters" link shows for any parameter
+    keys = set(cache._cache)  # the test settings' local-memory cache
+    for junk in ("b", "c", "d"):
+        assert catalog_titles(client.get(url, {"utm_source": junk})) == ["Migrasi Aman"]
+    assert catalog_titles(client.get(url, {"halaman": "99999999"})) == ["Migrasi Aman"]
+    assert {key for key in set(cache._cache) - keys if "catalog" in key} == set()
