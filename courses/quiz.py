@@ -118,11 +118,15 @@ def _expire_if_overdue(attempt: QuizAttempt, now, shown=None) -> bool:
 
 
 @transaction.atomic
-def quiz_attempt_start(*, user, module: ModulePage) -> QuizAttempt:
-    """Start (or resume) the officer's attempt at a module's quiz."""
+def quiz_attempt_start(*, user, module: ModulePage, outline=None) -> QuizAttempt:
+    """Start (or resume) the officer's attempt at a module's quiz.
+
+    `outline`: the officer's course outline when the caller has it (the module page built
+    it for its own access check); the access check here then reads it instead of the database.
+    """
     if not module.live:
         raise QuizError(_("Kuis ini belum diterbitkan."))
-    access = module_access(user=user, module=module, course=module.course)
+    access = module_access(user=user, module=module, course=module.course, outline=outline)
     if not access.allowed or access.enrollment is None:
         raise QuizError(access.message or _("Daftar ke kursus ini terlebih dahulu."))
     now = timezone.now()

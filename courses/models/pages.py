@@ -307,7 +307,7 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
         if request.method != "POST":
             return redirect(self.url)
         try:
-            attempt = quiz.quiz_attempt_start(user=request.user, module=self)
+            attempt = quiz.quiz_attempt_start(user=request.user, module=self, outline=self.outline(request))
         except quiz.QuizError as error:
             messages.error(request, error.message)
             return redirect(self.url)

@@ -209,7 +209,7 @@ def test_quiz_start(client, catalog, officer, django_assert_num_queries):
         add_finished_attempts(officer, module, 990)
 
     start = lambda: client.post(module.url + module.reverse_subpage("quiz_start"))  # noqa: E731
-    _small, large = assert_flat_query_count(django_assert_num_queries, small=start, grow=grow, warm=False, budget=22)
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=start, grow=grow, warm=False, budget=20)
     opened = QuizAttempt.objects.get(user=officer, module=module, status="in_progress")
     assert opened.number == 1002
     assert large.url == module.url + module.reverse_subpage("quiz_attempt", args=[opened.pk])
