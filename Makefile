@@ -5,11 +5,20 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The address certificates print in their QR code and link, and the admin's links:
+# the one `make run` serves on (a wildcard HOST is reached as 127.0.0.1), unless
+# PUBLIC_BASE_URL / SITE_URL are given (`make run PUBLIC_BASE_URL=http://192.0.2.10:8000`).
+LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+PUBLIC_BASE_URL ?= http://$(LINK_HOST):$(PORT)
+SITE_URL ?= $(PUBLIC_BASE_URL)
 
 # Each target names its own settings, whatever the calling shell exported:
 # pytest-django prefers $DJANGO_SETTINGS_MODULE over pytest.ini, so an
 # exported development value would silently run the tests on dev settings.
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
+# ... and the development server, its task worker and the demo seed (which renders
+# the demo PDFs) all print the address of this HOST and PORT.
+SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
 .PHONY: help install messages-compile messages npm setup run worker test e2e check clean-db serve rqworker prod-env
@@ -59,7 +68,8 @@ npm: $(A11Y)/node_modules/.package-lock.json
 
 setup: install messages-compile
 	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py seed_demo
+	$(SERVE) $(PY) manage.py seed_demo
+	$(SERVE) $(PY) manage.py rerender_certificates --stale
 
 # The task worker runs beside the web server. Both run in the background of one
 # shell that waits for them: Ctrl-C, `kill <make pid>` or either process ending
@@ -70,15 +80,15 @@ run: setup
 	@echo "Pimpasa LMS on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'trap - INT TERM HUP; kill $$server $$worker 2>/dev/null; wait' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; \
-	$(DEV) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	$(SERVE) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	$(SERVE) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
 	while kill -0 $$server 2>/dev/null && kill -0 $$worker 2>/dev/null; do sleep 1; done; \
 	kill -0 $$worker 2>/dev/null || echo "make run: the task worker stopped; stopping the web server" >&2; \
 	kill -0 $$server 2>/dev/null || echo "make run: the web server stopped; stopping the task worker" >&2; \
 	exit 1
 
 worker: install
-	$(DEV) $(PY) manage.py db_worker --queue-name '*'
+	$(SERVE) $(PY) manage.py db_worker --queue-name '*'
 
 check: install messages-compile npm
 	$(TEST) $(PY) manage.py check --fail-level WARNING
