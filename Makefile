@@ -5,19 +5,29 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The address certificates print in their QR code and link, and the admin's links:
+# the one `make run` serves on (a wildcard HOST is reached as 127.0.0.1), unless
+# PUBLIC_BASE_URL / SITE_URL are given (`make run PUBLIC_BASE_URL=http://192.0.2.10:8000`).
+LINK_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+PUBLIC_BASE_URL ?= http://$(LINK_HOST):$(PORT)
+SITE_URL ?= $(PUBLIC_BASE_URL)
 
 # Each target names its own settings, whatever the calling shell exported:
 # pytest-django prefers $DJANGO_SETTINGS_MODULE over pytest.ini, so an
 # exported development value would silently run the tests on dev settings.
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
+# ... and the development server, its task worker and the demo seed (which renders
+# the demo PDFs) all print the address of this HOST and PORT.
+SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install messages-compile messages npm setup run worker test e2e check clean-db serve rqworker prod-env
+.PHONY: help install system-deps messages-compile messages npm setup run worker test e2e check clean-db serve rqworker prod-env
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
 	@echo "            with the background task worker beside it; Ctrl-C stops both"
-	@echo "make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test   set up, install the system packages the tests need (.ci/install-system-deps,"
+	@echo "            sudo when not root) and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make e2e    only the browser tests (Playwright + /usr/bin/chromium; screenshots in test-artifacts/)"
 	@echo "make messages  refresh locale/*/django.po from the source after adding strings (needs gettext)"
 
@@ -49,9 +59,15 @@ messages: install
 	$(PY) tools/i18n.py fill-id
 	@$(PY) tools/i18n.py check || echo "make messages: translate the entries above in locale/en/LC_MESSAGES/django.po" >&2
 
+# What the tests need beyond Python (Chromium, fonts, gettext, npm, LibreOffice Calc),
+# from Debian; idempotent, quick when all is present, sudo when not root. Only the
+# tests need it: `make run` never installs system packages.
+system-deps:
+	@.ci/install-system-deps
+
 # axe-core for the browser tests, from the npm registry at the locked version.
 A11Y := tools/a11y
-$(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lock.json
+$(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lock.json | system-deps
 	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: run .ci/install-system-deps" >&2; exit 1; }
 	cd $(A11Y) && npm ci --no-audit --no-fund --loglevel=error
 
@@ -59,7 +75,8 @@ npm: $(A11Y)/node_modules/.package-lock.json
 
 setup: install messages-compile
 	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py seed_demo
+	$(SERVE) $(PY) manage.py seed_demo
+	$(SERVE) $(PY) manage.py rerender_certificates --stale
 
 # The task worker runs beside the web server. Both run in the background of one
 # shell that waits for them: Ctrl-C, `kill <make pid>` or either process ending
@@ -70,29 +87,29 @@ run: setup
 	@echo "Pimpasa LMS on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'trap - INT TERM HUP; kill $$server $$worker 2>/dev/null; wait' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; \
-	$(DEV) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	$(SERVE) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	$(SERVE) $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
 	while kill -0 $$server 2>/dev/null && kill -0 $$worker 2>/dev/null; do sleep 1; done; \
 	kill -0 $$worker 2>/dev/null || echo "make run: the task worker stopped; stopping the web server" >&2; \
 	kill -0 $$server 2>/dev/null || echo "make run: the web server stopped; stopping the task worker" >&2; \
 	exit 1
 
 worker: install
-	$(DEV) $(PY) manage.py db_worker --queue-name '*'
+	$(SERVE) $(PY) manage.py db_worker --queue-name '*'
 
 check: install messages-compile npm
 	$(TEST) $(PY) manage.py check --fail-level WARNING
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run
 
 # pytest exits 5 when it collected no test: reported, and a failure like any other.
-test: check
+test: system-deps check
 	@echo "$(TEST) $(PY) -m pytest $(PYTEST_ARGS)"
 	@$(TEST) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
 # Only the real-browser tests (also part of `make test`).
-e2e: check
+e2e: system-deps check
 	$(TEST) $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 clean-db:
@@ -104,7 +121,7 @@ PROD := DJANGO_SETTINGS_MODULE=lms.settings.production DJANGO_DEBUG=0
 
 prod-env:
 	@missing=""; \
-	for var in SECRET_KEY DATABASE_URL REDIS_URL; do \
+	for var in SECRET_KEY DATABASE_URL REDIS_URL PUBLIC_BASE_URL; do \
 		eval "val=\$${$$var}"; [ -n "$$val" ] || missing="$$missing $$var"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -112,6 +129,7 @@ prod-env:
 		echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2; \
 		echo "  DATABASE_URL=postgres://pimpasa:PASSWORD@db.internal:5432/pimpasa" >&2; \
 		echo "  REDIS_URL=redis://redis.internal:6379/0" >&2; \
+		echo "  PUBLIC_BASE_URL=https://lms.example.go.id   (printed on every certificate)" >&2; \
 		exit 1; \
 	fi; \
 	case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \

@@ -40,6 +40,7 @@ def setup(database_url: str, redis_url: str) -> None:
         REDIS_URL=redis_url,
         STATIC_ROOT=str(static_root),
         ALLOWED_HOSTS="*",
+        PUBLIC_BASE_URL="https://localhost",
         RATELIMIT_ENABLE="0",
         SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="WARNING",

@@ -21,6 +21,7 @@ def seed(rows: int):
     import datetime
 
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from certificates.models import Certificate
     from courses.tests.builders import make_course
@@ -38,7 +39,7 @@ def seed(rows: int):
                        full_name=f"Petugas Bench {n}", office=office)
         for n, user in enumerate(users)
     )
-    today = datetime.date.today()
+    today = timezone.localdate()
     Certificate.objects.bulk_create(
         (
             Certificate(

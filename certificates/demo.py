@@ -118,8 +118,12 @@ def seed_certificates(report, *, today: datetime.date | None = None) -> None:
 
 
 def _render_missing() -> None:
-    """Render demo PDFs now, so they are there before the worker starts; only missing files."""
+    """Render demo PDFs now, so they are there before the worker starts; only missing or stale files.
+
+    Stale includes a PDF rendered for another PUBLIC_BASE_URL: `make run PORT=8031`
+    after a run on port 8000 prints QR codes and links for port 8031.
+    """
     demo = Certificate.objects.filter(holder__username__in=list(DEMO_HOLDERS))
     for certificate in demo:
-        if not certificate.pdf or not default_storage.exists(certificate.pdf.name):
+        if not certificate.pdf_ready or not default_storage.exists(certificate.pdf.name):
             certificate_render(certificate=certificate)

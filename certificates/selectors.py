@@ -212,3 +212,12 @@ def officers_awaiting_certificate(*, course=None, program=None, office=None, tod
     )
     holders = Certificate.objects.valid(today).filter(program=program).values("holder_id")
     return users.filter(pk__in=qualified).exclude(pk__in=holders)
+
+
+def certificates_with_stale_pdf():
+    """Unrevoked certificates with a PDF that is outdated or prints another address than PUBLIC_BASE_URL."""
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True)
+        .exclude(pdf="")
+        .filter(Q(pdf_outdated=True) | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL))
+    )

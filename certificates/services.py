@@ -10,6 +10,7 @@ they are sequential without gaps even when many workers issue at once.
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -215,6 +216,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     from certificates.selectors import template_for_certificate
 
     certificate = Certificate.objects.select_related("agency__logo").get(pk=certificate.pk)
+    base_url = settings.PUBLIC_BASE_URL  # the address its QR code and link print (Certificate.verification_url)
     rendered = render_certificate_pdf(certificate, template_for_certificate(certificate))
     old_name = certificate.pdf.name
     name = default_storage.save(
@@ -222,7 +224,8 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     )
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(
-            pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False
+            pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False,
+            pdf_base_url=base_url,
         )
         certificate.refresh_from_db()
         log(instance=certificate, action="certificates.render", user=None, data={"sha256": rendered.sha256})

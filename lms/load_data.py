@@ -435,7 +435,7 @@ def _learning_history(*, user_ids, course_tree, question_text, attempts_per_offi
                 last = started + datetime.timedelta(minutes=10 * (k + 1) * modules_per_course)
                 enrollments.append((user_id, course.pk, started, last, last if finished else None))
                 if finished:
-                    totals["_completed"].append((user_id, course.pk, last.date()))
+                    totals["_completed"].append((user_id, course.pk, timezone.localdate(last)))
         totals["enrollments"] += _insert(
             Enrollment,
             ["id", "user_id", "course_id", "enrolled_at", "last_activity_at", "completed_at"],

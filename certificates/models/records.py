@@ -215,6 +215,12 @@ class Certificate(models.Model):
         default=False,
         help_text=_("Templatnya berubah sejak PDF dirender; PDF baru dibuat saat diminta."),
     )
+    pdf_base_url = models.CharField(
+        _("alamat dasar pada PDF"),
+        max_length=200,
+        blank=True,
+        help_text=_("PUBLIC_BASE_URL saat PDF dirender; PDF untuk alamat lain dirender ulang saat diminta."),
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -303,8 +309,14 @@ class Certificate(models.Model):
 
     @property
     def pdf_ready(self) -> bool:
-        """A current PDF exists (it may still be re-rendered; the file name is only a promise)."""
-        return bool(self.pdf) and not self.pdf_outdated
+        """A current PDF exists (it may still be re-rendered; the file name is only a promise).
+
+        Current means: not outdated by a template change, and rendered for this
+        deployment's PUBLIC_BASE_URL. A PDF whose QR code and link point at
+        another address (`make run` on another port, a corrected base URL) would
+        print dead links, so it is treated as missing and rendered again.
+        """
+        return bool(self.pdf) and not self.pdf_outdated and self.pdf_base_url == settings.PUBLIC_BASE_URL
 
 
 class ExpiryReminder(models.Model):

@@ -1,10 +1,28 @@
 """Production: DEBUG off, SECRET_KEY from the environment, hardened transport."""
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
 from .base import *  # noqa: E402,F403
+
+# --- The address printed on every certificate (QR code and link). Paper lives for
+# years, so production never falls back to a development address: it refuses to
+# start without an https PUBLIC_BASE_URL, as it does without SECRET_KEY.
+_public_base_url = os.environ.get("PUBLIC_BASE_URL", "").strip()
+_parts = urlsplit(_public_base_url)
+if _parts.scheme != "https" or not _parts.hostname or _parts.query or _parts.fragment:
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be the public https:// address of this deployment, e.g. "
+        "https://lms.example.go.id: certificates print it in their QR code and verification link. "
+        + (f"Got {_public_base_url!r}." if _public_base_url else "It is not set.")
+    )
+PUBLIC_BASE_URL = _public_base_url.rstrip("/")
+if not os.environ.get("SITE_URL"):
+    WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL  # the admin's links in emails, unless SITE_URL names another
 
 # --- Static files: hashed names (cache forever) and pre-compressed copies, both
 # written by `collectstatic`; WhiteNoise serves them with far-future headers.

@@ -29,16 +29,21 @@ def site_userbar(context, position="bottom-right"):
     return wagtailuserbar(context, position)
 
 
-@register.filter(is_safe=False)
+@register.filter(is_safe=False, expects_localtime=True)
 def day(value) -> str:
     """A date as the tables show it: exactly |date:"j M Y" ("3 Mar 2026"), formatted once per day and language.
 
     Formatting a date costs about as much as the rest of a table row, and a page of
-    fifty certificates repeats the same few days. A datetime goes to |date as before
-    (it needs the local time zone).
+    fifty certificates repeats the same few days. A datetime is shown on its local
+    date: like |date, the filter is registered with `expects_localtime`, so the
+    template engine hands it an aware datetime already in the current time zone
+    (30 Nov 20:00 UTC arrives as 1 Dec 03:00 in Jakarta; inside {% localtime off %}
+    it stays in UTC, as for |date). Its date is then the one |date would print.
     """
     if value in (None, ""):
         return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()  # in the zone the engine chose (expects_localtime)
     if type(value) is not datetime.date:
         return date_filter(value, "j M Y")
     return _day(value, translation.get_language())

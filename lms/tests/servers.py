@@ -55,6 +55,7 @@ def production_env(*, database_url: str, redis_url: str, media_root: Path, stati
         MEDIA_ROOT=str(media_root),
         STATIC_ROOT=str(static_root),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        PUBLIC_BASE_URL="https://localhost",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -105,3 +105,20 @@ def test_the_filters_offer_the_new_offices_at_once(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         generate("--officers", "3", "--courses", "1", "--attempts-per-officer", "1")
     assert any(name.startswith("Kantor Imigrasi Beban 01-") for _pk, name in registry_options()["offices"])
+
+
+@pytest.mark.parametrize("utc_hour", [20, 2])
+def test_certificates_are_issued_on_the_local_day_the_course_was_completed(utc_hour):
+    """At 20:00 UTC it is 03:00 of the next day in Jakarta: the certificate carries the Jakarta date."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(datetime.datetime(2026, 11, 30, utc_hour, tzinfo=datetime.UTC), tick=False):
+        generate("--officers", "6", "--courses", "1", "--attempts-per-officer", "2", "--modules-per-course", "1")
+    completed = dict(
+        Enrollment.objects.filter(completed_at__isnull=False).values_list("user", "completed_at")
+    )
+    issued = dict(Certificate.objects.values_list("holder", "issued_on"))
+    assert completed and issued == {user: timezone.localdate(when) for user, when in completed.items()}

@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "pimpasa.example.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://pimpasa.example.go.id",
     "SITE_URL": "https://pimpasa.example.go.id",
+    "PUBLIC_BASE_URL": "https://pimpasa.example.go.id",
 }
 # An executable inline script: <script> without src=, other than JSON data blocks.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
