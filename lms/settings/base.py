@@ -249,6 +249,7 @@ if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"  # the site's page (templates/403_csrf.html), not Django's
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
