@@ -378,26 +378,24 @@ def certificate_template_changed(*, template) -> int:
 
 # --- Bulk issuing ------------------------------------------------------------------
 
-BULK_CHUNK = 100  # officers per issuing task
-
-
 def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
     """Issue a course's (or program's) certificate to many officers in the background; returns at once.
 
-    The task issues in chunks; each issue enqueues its own render, so the
-    worker drains the queue certificate by certificate.
+    One job for all of them, so it is queued whole or not at all (QueueUnavailable when the
+    queue is down: nothing is issued, the user is told). The worker issues one certificate
+    per transaction, and each issue asks for its own render.
     """
     from certificates.tasks import issue_certificates
 
     if (course is None) == (program is None):
         raise ValueError("certificates_issue_bulk needs exactly one of course= or program=")
     user_ids = sorted(set(user_ids))
-    for start in range(0, len(user_ids), BULK_CHUNK):
-        issue_certificates.enqueue(
-            user_ids=user_ids[start : start + BULK_CHUNK],
-            course_id=course.pk if course is not None else None,
-            program_id=program.pk if program is not None else None,
-        )
+    queueing.enqueue(
+        issue_certificates,
+        user_ids=user_ids,
+        course_id=course.pk if course is not None else None,
+        program_id=program.pk if program is not None else None,
+    )
     return len(user_ids)
 
 
