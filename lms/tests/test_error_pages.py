@@ -5,7 +5,7 @@ The 500 page renders when the database is what failed (no query, no context proc
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import path
 
@@ -72,7 +72,7 @@ def test_an_unhandled_error_gets_the_sites_500(settings):
 def test_the_500_page_renders_with_the_database_down(settings):
     settings.DEBUG = False
     refused = OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
-    with mock.patch.object(type(connection), "ensure_connection", side_effect=refused) as connect:
+    with mock.patch.object(type(connections["default"]), "ensure_connection", side_effect=refused) as connect:
         response = Client(raise_request_exception=False).get("/uji/basis-data/")
     assert connect.called  # the view did hit the dead database
     assert response.status_code == 500
