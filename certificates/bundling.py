@@ -14,11 +14,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from pypdf import PdfWriter
 
 from certificates.models import BundleFormat, BundleStatus, CertificateBundle
 from certificates.selectors import certificates_for_bundle
 from certificates.services import certificate_render
+from lms import queueing
 
 
 def _bundle_certificates(bundle: CertificateBundle):
@@ -36,8 +38,17 @@ def bundle_request(*, course, requested_by, fmt: str = BundleFormat.PDF, office=
     small = len(certificates) <= settings.CERTIFICATES["BUNDLE_SYNC_MAX"]
     if small and all(certificate.pdf_ready for certificate in certificates):
         return bundle_build(bundle=bundle, certificates=certificates)
-    transaction.on_commit(lambda: build_certificate_bundle.enqueue(bundle.pk))
+    transaction.on_commit(lambda: _bundle_enqueue(bundle, build_certificate_bundle))
     return bundle
+
+
+def _bundle_enqueue(bundle: CertificateBundle, task) -> None:
+    try:
+        queueing.enqueue(task, bundle.pk)
+    except queueing.QueueUnavailable:
+        CertificateBundle.objects.filter(pk=bundle.pk).update(status=BundleStatus.FAILED, finished_at=timezone.now())
+        raise queueing.QueueUnavailable(_("Berkas cetak tidak dapat diantrekan karena antrean tugas sedang tidak "
+                                          "dapat dihubungi; permintaan ini dicatat gagal. Coba lagi beberapa menit lagi.")) from None
 
 
 def _pdf_bytes(certificate) -> bytes:

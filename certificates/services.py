@@ -14,14 +14,20 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
 from certificates.selectors import verification_forget
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
+from lms import queueing
 from lms.errors import DomainError
+
+_NOT_READ = object()
 
 
 class CertificateError(DomainError):
@@ -187,18 +193,76 @@ def certificates_for_completion(*, user, course) -> list[Certificate]:
 
 
 # --- PDF files ---------------------------------------------------------------------
-# A request never renders: it enqueues, and the worker renders from the record.
+# A request never renders: it asks the worker, and the worker renders from the record.
+# Each ask takes a lease in the record (render_requested_at, render_task_id), claimed by a
+# conditional UPDATE, so one render is asked for per lease however many requests, sweeps or
+# machines ask at once. The worker renews the lease when it starts and clears it when the PDF
+# is stored. A worker killed mid-render leaves the lease to run out; then the sweep asks again.
 
 
-def _enqueue_render(certificate_id: int) -> None:
+def _render_lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.CERTIFICATES["RENDER_LEASE_SECONDS"])
+
+
+def _pdf_wanted():
+    return Q(pdf="") | Q(pdf_outdated=True)
+
+
+def _lease_free(now) -> Q:
+    return Q(render_requested_at__isnull=True) | Q(render_requested_at__lt=now - _render_lease())
+
+
+def _render_claim(certificate_id: int, *, held_since=_NOT_READ, now=None) -> bool:
+    """Take the render lease of one certificate; False when someone else holds it.
+
+    `held_since` is the lease as read before (compare-and-set: a second claimer that
+    read the same value finds the row changed); without it, any lease that ran out.
+    """
+    now = now or timezone.now()
+    claim = Certificate.objects.filter(pk=certificate_id)
+    if held_since is _NOT_READ:
+        claim = claim.filter(_lease_free(now))
+    elif held_since is None:
+        claim = claim.filter(render_requested_at__isnull=True)
+    else:
+        claim = claim.filter(render_requested_at=held_since)
+    return bool(claim.update(render_requested_at=now, render_task_id=""))
+
+
+def _enqueue_render(certificate_id: int) -> bool:
+    """Ask the worker for the render the caller holds the lease of; False (lease released) when the queue is down."""
     from certificates.tasks import render_certificate
 
-    render_certificate.enqueue(certificate_id)
+    try:
+        result = queueing.enqueue(render_certificate, certificate_id)
+    except queueing.QueueUnavailable:
+        # The PDF stays wanted with no lease: the sweep asks again once the queue is back.
+        Certificate.objects.filter(pk=certificate_id).update(render_requested_at=None, render_task_id="")
+        return False
+    # Unless the render already ran (the immediate backend of the tests runs it inside enqueue()).
+    Certificate.objects.filter(pk=certificate_id, render_requested_at__isnull=False, render_task_id="").update(
+        render_task_id=result.id
+    )
+    return True
+
+
+def certificate_render_started(*, certificate_id: int) -> None:
+    """The worker took the render: the lease runs from now (a render that lasts longer than it is dead)."""
+    Certificate.objects.filter(pk=certificate_id).update(render_requested_at=timezone.now())
+
+
+def certificate_render_retry_enqueued(*, certificate_id: int, task_id: str) -> None:
+    Certificate.objects.filter(pk=certificate_id).update(render_requested_at=timezone.now(), render_task_id=task_id)
 
 
 def certificate_render_enqueue(*, certificate: Certificate) -> None:
     """Render the PDF in the background once the surrounding transaction commits."""
-    transaction.on_commit(lambda: _enqueue_render(certificate.pk))
+
+    def ask():
+        if _render_claim(certificate.pk):
+            _enqueue_render(certificate.pk)
+
+    transaction.on_commit(ask)
 
 
 def _pdf_file_name(certificate: Certificate) -> str:
@@ -226,6 +290,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         Certificate.objects.filter(pk=certificate.pk).update(
             pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False,
             pdf_base_url=base_url,
+            render_requested_at=None, render_task_id="",
         )
         certificate.refresh_from_db()
         log(instance=certificate, action="certificates.render", user=None, data={"sha256": rendered.sha256})
@@ -236,20 +301,74 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
 
 
 def certificate_pdf_available(*, certificate: Certificate) -> bool:
-    """Is a current PDF on storage? If not (never rendered, lost, or outdated), ask the worker for one."""
+    """Is a current PDF on storage? If not (never rendered, lost, or outdated), ask the worker for one.
+
+    Asked once per lease: a holder reloading the "being prepared" page enqueues nothing more.
+    """
     if certificate.pdf_ready and default_storage.exists(certificate.pdf.name):
         return True
-    _enqueue_render(certificate.pk)
+    if _render_claim(certificate.pk):
+        _enqueue_render(certificate.pk)
     return False
 
 
 def certificates_rerender(*, certificates) -> int:
-    """Mark the given certificates outdated and enqueue a render for each; returns how many."""
+    """Mark the given certificates outdated and enqueue a render for each; returns how many.
+
+    An explicit order: it takes every lease, whoever held it (a render already running
+    renders the old state and the new one renders again; the second finds its PDF current
+    if nothing changed).
+    """
     ids = list(certificates.values_list("pk", flat=True))
-    Certificate.objects.filter(pk__in=ids).update(pdf_outdated=True)
+    Certificate.objects.filter(pk__in=ids).update(pdf_outdated=True, render_requested_at=timezone.now(), render_task_id="")
+    enqueued = 0
     for certificate_id in ids:
-        _enqueue_render(certificate_id)
-    return len(ids)
+        if not _enqueue_render(certificate_id):
+            raise queueing.QueueUnavailable()  # the rest stay wanted without a lease: the sweep asks for them
+        enqueued += 1
+    return enqueued
+
+
+def _render_waiting(task_id: str) -> bool:
+    """Is this render task still queued (not started)? A backlog can outlast the lease; a started one cannot."""
+    from certificates.tasks import render_certificate
+
+    backend = render_certificate.get_backend()
+    if not task_id or not backend.supports_get_result:
+        return False
+    try:
+        return backend.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
+
+
+def certificates_render_sweep(*, now=None) -> int:
+    """Ask again for every PDF that is missing or outdated and has no live render; returns how many.
+
+    A render is live while its lease runs (RENDER_LEASE_SECONDS after it was asked for or
+    started, longer than any render may run) or while its task still waits in the queue.
+    After that the worker that took it is gone (killed, or the queue was lost): RQ moves
+    such a job to its failed registry, and a killed `db_worker` leaves its task RUNNING,
+    neither of which renders. Safe to run at any time, twice, or on two machines at once:
+    each certificate's lease is claimed by a conditional UPDATE, so one render is enqueued.
+    """
+    now = now or timezone.now()
+    wanted = (
+        Certificate.objects.filter(_pdf_wanted())
+        .filter(_lease_free(now))
+        .order_by("pk")
+        .values_list("pk", "render_requested_at", "render_task_id")
+    )
+    enqueued = 0
+    for certificate_id, held_since, task_id in wanted.iterator():
+        if _render_waiting(task_id):
+            continue
+        if not _render_claim(certificate_id, held_since=held_since, now=now):
+            continue  # another sweep or request took it
+        if not _enqueue_render(certificate_id):
+            raise queueing.QueueUnavailable()
+        enqueued += 1
+    return enqueued
 
 
 def certificate_template_changed(*, template) -> int:
@@ -261,26 +380,24 @@ def certificate_template_changed(*, template) -> int:
 
 # --- Bulk issuing ------------------------------------------------------------------
 
-BULK_CHUNK = 100  # officers per issuing task
-
-
 def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
     """Issue a course's (or program's) certificate to many officers in the background; returns at once.
 
-    The task issues in chunks; each issue enqueues its own render, so the
-    worker drains the queue certificate by certificate.
+    One job for all of them, so it is queued whole or not at all (QueueUnavailable when the
+    queue is down: nothing is issued, the user is told). The worker issues one certificate
+    per transaction, and each issue asks for its own render.
     """
     from certificates.tasks import issue_certificates
 
     if (course is None) == (program is None):
         raise ValueError("certificates_issue_bulk needs exactly one of course= or program=")
     user_ids = sorted(set(user_ids))
-    for start in range(0, len(user_ids), BULK_CHUNK):
-        issue_certificates.enqueue(
-            user_ids=user_ids[start : start + BULK_CHUNK],
-            course_id=course.pk if course is not None else None,
-            program_id=program.pk if program is not None else None,
-        )
+    queueing.enqueue(
+        issue_certificates,
+        user_ids=user_ids,
+        course_id=course.pk if course is not None else None,
+        program_id=program.pk if program is not None else None,
+    )
     return len(user_ids)
 
 

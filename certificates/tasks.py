@@ -22,13 +22,16 @@ def render_certificate(certificate_id: int, attempt: int = 1) -> str:
     """Render one certificate's PDF; on failure retry later, up to RENDER_MAX_ATTEMPTS tries.
 
     A failed render changes nothing in the record: the officer's page keeps
-    saying the PDF is being prepared until a later try succeeds.
+    saying the PDF is being prepared until a later try succeeds. Each try renews
+    the render lease; a try that never ends (the worker was killed) lets it run
+    out, and `manage.py sweep_outdated_pdfs` asks for the render again.
     """
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None:
         return "missing"
     if certificate.pdf_ready and default_storage.exists(certificate.pdf.name):
         return "current"  # enqueued twice (e.g. issued by the demo seed, which renders at once)
+    services.certificate_render_started(certificate_id=certificate_id)
     try:
         certificate = services.certificate_render(certificate=certificate)
     except Exception:
@@ -39,7 +42,9 @@ def render_certificate(certificate_id: int, attempt: int = 1) -> str:
             if retry.get_backend().supports_defer:
                 delay = settings.CERTIFICATES["RENDER_RETRY_SECONDS"] * attempt
                 retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
-            retry.enqueue(certificate_id, attempt=attempt + 1)
+            services.certificate_render_retry_enqueued(
+                certificate_id=certificate_id, task_id=retry.enqueue(certificate_id, attempt=attempt + 1).id
+            )
         else:
             logger.exception("Rendering certificate %s failed %s times; giving up", certificate_id, attempt)
         raise

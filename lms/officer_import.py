@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from lms import roles
+from lms import queueing, roles
 from lms.errors import DomainError
 from lms.models import OfficerProfile, Office, Village
 from lms.tabular import Table, TableError
@@ -340,8 +340,19 @@ def officer_import_apply(*, table: Table, by=None) -> ImportPlan:
     if new_user_ids:
         from lms.tasks import officer_invitations_send
 
-        transaction.on_commit(lambda: officer_invitations_send.enqueue(user_ids=new_user_ids))
+        transaction.on_commit(lambda: _invitations_enqueue(officer_invitations_send, new_user_ids, imported=True))
     return plan
+
+
+def _invitations_enqueue(task, user_ids: list[int], *, imported: bool) -> None:
+    try:
+        queueing.enqueue(task, user_ids=user_ids)
+    except queueing.QueueUnavailable:
+        if not imported:
+            raise
+        raise queueing.QueueUnavailable(gettext_lazy("Impor sudah selesai dan tersimpan, tetapi undangan email untuk petugas baru "
+                                          "belum dapat diantrekan karena antrean tugas sedang tidak dapat dihubungi. "
+                                          "Kirim ulang undangan dari halaman petugas nanti.")) from None
 
 
 def _write(plan: ImportPlan) -> list[int]:
@@ -426,7 +437,7 @@ def officer_invitation_resend(*, user, by) -> None:
     from lms.tasks import officer_invitations_send
 
     log(user, "lms.officer_invite", user=by, data={"email": user.email})
-    transaction.on_commit(lambda: officer_invitations_send.enqueue(user_ids=[user.pk]))
+    transaction.on_commit(lambda: _invitations_enqueue(officer_invitations_send, [user.pk], imported=False))
 
 
 def officer_invitations_send_now(*, user_ids: list[int]) -> int:

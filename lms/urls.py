@@ -8,6 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import accounts, views
 
+# The site's own 500 page, which needs no database (lms/errors.py); 400, 403 and 404 are Django's
+# handlers with templates/400.html, 403.html, 404.html.
+handler500 = "lms.errors.server_error"
+
 urlpatterns = [
     path("django-admin/login/", accounts.django_admin_login),
     path("django-admin/", admin.site.urls),

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from certificates.hr import audit, bulk, selectors
 from certificates.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus, Program
-from lms import officer_import
+from lms import officer_import, queueing
 from lms.errors import DomainError
 from lms.tabular import read_table
 
@@ -43,8 +44,17 @@ def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, bac
     if background:
         from certificates.hr.tasks import export_xlsx_build
 
-        transaction.on_commit(lambda: export_xlsx_build.enqueue(job_id=job.pk))
+        transaction.on_commit(lambda: _export_enqueue(job, export_xlsx_build))
     return job
+
+
+def _export_enqueue(job: ExportJob, task) -> None:
+    try:
+        queueing.enqueue(task, job_id=job.pk)
+    except queueing.QueueUnavailable:
+        ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
+        raise queueing.QueueUnavailable(gettext_lazy("Ekspor Excel tidak dapat diantrekan karena antrean tugas sedang tidak "
+                                          "dapat dihubungi; ekspor ini dicatat gagal. Coba lagi beberapa menit lagi.")) from None
 
 
 @transaction.atomic

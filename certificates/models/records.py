@@ -221,6 +221,11 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("PUBLIC_BASE_URL saat PDF dirender; PDF untuk alamat lain dirender ulang saat diminta."),
     )
+    # The render lease: when a render was last asked of the worker (or started there), and its task.
+    # A PDF that is missing or outdated with no live lease is asked for again by
+    # `manage.py sweep_outdated_pdfs` (certificates.services.certificates_render_sweep).
+    render_requested_at = models.DateTimeField(_("render diminta pada"), null=True, blank=True, editable=False)
+    render_task_id = models.CharField(_("tugas render"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -270,6 +275,10 @@ class Certificate(models.Model):
             # (the paginator's COUNT) is an index-only scan; after the unique id they never change the order.
             models.Index(fields=["agency", "issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_agency"),
             models.Index(fields=["issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_issued"),
+            # The sweep's question, "which PDFs are wanted?", reads only the few rows that are.
+            models.Index(
+                fields=["render_requested_at"], condition=Q(pdf="") | Q(pdf_outdated=True), name="certificate_pdf_wanted"
+            ),
         ]
 
     def __str__(self):

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Work that could not be queued (Redis down) gets a page saying so, not a 500 (lms/queueing.py).
+    "lms.errors.QueueUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.csp.PathAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -237,6 +239,10 @@ RATE_LIMITS = {
     "verify": os.environ.get("RATE_LIMIT_VERIFY", "30/m"),
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# When the cache cannot count (Redis down, lms/redis_cache.py), requests pass rather than every
+# visitor getting 429: verification and login stay up during the outage, which is logged once;
+# login lockouts (django-axes) live in the database and keep working.
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "lms.ratelimits.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit only lists django-redis as supported; Django's own RedisCache
@@ -249,6 +255,7 @@ if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"  # the site's page (templates/403_csrf.html), not Django's
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -322,6 +329,9 @@ CERTIFICATES = {
     # Renders retried by the background task before giving up (the record stays intact).
     "RENDER_MAX_ATTEMPTS": int(os.environ.get("CERTIFICATE_RENDER_MAX_ATTEMPTS", "3")),
     "RENDER_RETRY_SECONDS": int(os.environ.get("CERTIFICATE_RENDER_RETRY_SECONDS", "60")),
+    # A render asked for (or started) this long ago without a PDF is dead (its worker was killed):
+    # `manage.py sweep_outdated_pdfs` asks again. Longer than RQ_JOB_TIMEOUT, the most a render may run.
+    "RENDER_LEASE_SECONDS": int(os.environ.get("CERTIFICATE_RENDER_LEASE_SECONDS", "900")),
     # Seconds a verification answer is served from the cache (revocation and re-rendering clear it).
     "VERIFY_CACHE_SECONDS": int(os.environ.get("CERTIFICATE_VERIFY_CACHE_SECONDS", "3600")),
     # Days before expiry on which holders are reminded by email.

@@ -40,6 +40,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 
 # --- Cache and sessions: Redis shared by every app server (REDIS_URL); sessions
 # live in the cache and fall back to the database, so a Redis restart logs no one out.
+# The cache fails open (lms/redis_cache.py): with Redis down, pages and sessions come from
+# the database and the outage is logged once.
 if REDIS_URL:  # noqa: F405
     CACHES["default"].update(  # noqa: F405
         TIMEOUT=int(os.environ.get("CACHE_TIMEOUT", "600")),
@@ -51,7 +53,12 @@ if REDIS_URL:  # noqa: F405
 # `make rqworker`. Every queue a task may name must be listed here.
 if TASKS_BACKEND == "rq":  # noqa: F405
     RQ_QUEUES = {  # noqa: F405
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "600"))}  # noqa: F405
+        # A bounded connect: a request that enqueues while Redis is unreachable is told so in
+        # seconds (lms/queueing.py), instead of waiting for the operating system's TCP timeout.
+        name: {
+            "URL": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=2",  # noqa: F405
+            "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "600")),
+        }
         for name in TASKS["default"]["QUEUES"]  # noqa: F405
     }
 
