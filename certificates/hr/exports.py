@@ -53,6 +53,15 @@ def _inert(value):
     return value
 
 
+def _xlsx_safe(value):
+    """Control characters (an uploaded NIP list may hold any) that the XLSX format cannot store become �."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -81,7 +90,7 @@ def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progr
         head.append(cell)
     sheet.append(head)
     for count, row in enumerate(cells, start=1):
-        sheet.append([_inert(value) for value in row])
+        sheet.append([_xlsx_safe(_inert(value)) for value in row])
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
     buffer = io.BytesIO()
