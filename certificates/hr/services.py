@@ -49,7 +49,11 @@ def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, bac
 
 @transaction.atomic
 def bulk_verification_create(*, by, items: list[bulk.NipInput], subject) -> BulkVerification:
+    """Each NIP checked once; a repeated one is noted on its first line and counted under "duplicates"."""
+    items, repeats = bulk.without_duplicates(items)
     results = bulk.verify_nips(items=items, subject=subject)
+    for result, lines in zip(results, repeats, strict=True):
+        result.duplicate_lines = lines
     record = BulkVerification.objects.create(
         created_by=by,
         course=None if isinstance(subject, Program) else subject,

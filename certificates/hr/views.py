@@ -204,8 +204,10 @@ def bulk_verify(request):
 def bulk_verify_result(request, pk):
     record = get_object_or_404(BulkVerification, pk=pk)
     summary = [(state, bulk.STATE_LABELS[state], record.counts.get(state, 0)) for state in bulk.STATE_ORDER]
-    rows = [{**row, "label": bulk.STATE_LABELS[row["state"]]} for row in record.results]
-    return render(request, "hr/bulk_verify_result.html", {"record": record, "summary": summary, "rows": rows})
+    return render(request, "hr/bulk_verify_result.html", {
+        "record": record, "summary": summary, "rows": bulk.result_rows(record.results),
+        "duplicates": record.counts.get("duplicates", 0),
+    })
 
 
 @hr_required
@@ -275,6 +277,7 @@ def officer_import_preview(request, pk):
 
 @hr_required
 def officer_import_template(request):
-    data = "".join(exports.csv_stream(officer_import.expected_header(), [officer_import.example_row()]))
+    nip, *rest = officer_import.example_row()
+    data = "".join(exports.csv_stream(officer_import.expected_header(), [[exports.Identifier(nip), *rest]]))
     return _download(data.encode(), "text/csv; charset=utf-8", "templat-impor-petugas.csv")
 

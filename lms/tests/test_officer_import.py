@@ -335,7 +335,8 @@ class TestImportPages:
         response = hr_client.get("/hr/impor/templat.csv")
         header, example = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert header == expected_header()
-        assert example[0] == NIP_A
+        assert example[0] == f'="{NIP_A}"'  # shown as the NIP itself in a spreadsheet, every digit kept
+        assert read_table(name="templat.csv", data=response.content).rows[0][1][0] == NIP_A  # and read back
 
 
 def test_preview_reads_the_database_in_five_queries_whatever_the_size(office, django_assert_num_queries):
