@@ -54,6 +54,13 @@ class Identifier(str):
     """A NIP, serial number or verification code: text a spreadsheet must show exactly as written."""
 
 
+def import_issues_table(issues) -> tuple[list[str], list[list]]:
+    """The invalid rows of an officer import (lms.officer_import.RowIssue) for HR to fix in their sheet."""
+    with translation.override("id"):
+        header = [_("Baris"), _("NIP"), _("Masalah")]
+    return header, [[issue.line, Identifier(issue.nip), issue.message] for issue in issues]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Only these characters go inside ="...": none of them can end the string or start anything else.
 _PLAIN_IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./_-]{0,99}")

@@ -276,6 +276,21 @@ def officer_import_preview(request, pk):
 
 
 @hr_required
+def officer_import_issues(request, pk):
+    """Every invalid row of a previewed file as CSV (the page shows the first PREVIEW_LIMIT)."""
+    record = get_object_or_404(OfficerImport, pk=pk)
+    if record.status == OfficerImportStatus.APPLIED or not record.file_available:
+        return redirect("hr:officer_import_preview", pk=record.pk)  # the page says why there is no list
+    try:
+        plan = officer_import.officer_import_plan(table=services.officer_import_table(record))
+    except TableError:
+        return redirect("hr:officer_import_preview", pk=record.pk)
+    header, rows = exports.import_issues_table(plan.issues)
+    data = "".join(exports.csv_stream(header, rows)).encode()
+    return _download(data, "text/csv; charset=utf-8", f"masalah-impor-{record.pk}.csv")
+
+
+@hr_required
 def officer_import_template(request):
     nip, *rest = officer_import.example_row()
     data = "".join(exports.csv_stream(officer_import.expected_header(), [[exports.Identifier(nip), *rest]]))

@@ -109,6 +109,25 @@ def test_the_import_template_in_calc_shows_its_example_nip(client, hr, tmp_path)
     assert column(values, "NIP") == ["198503122010011001"]
 
 
+def test_the_import_problem_list_in_calc_shows_each_nip_as_typed(client, hr, world, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates.models import OfficerImport
+
+    data = ("NIP,Nama,Email,Kantor\n"
+            f"0{REPORTED_NIP},Terlalu Panjang,a@x.example,KANIM-BDG\n"
+            f"{REPORTED_NIP},Kantor Salah,b@x.example,KANIM-XYZ\n"
+            f"{COMMAND},Rumus,c@x.example,KANIM-BDG\n").encode()
+    client.post(reverse("hr:officer_import"), {"file": SimpleUploadedFile("petugas.csv", data)})
+    record = OfficerImport.objects.get()
+    response = client.get(reverse("hr:officer_import_issues", args=[record.pk]))
+
+    values, cells = open_in_calc(response.content, tmp_path)
+
+    assert column(values, "NIP") == ["0" + REPORTED_NIP, REPORTED_NIP, "'" + COMMAND]
+    assert all(cell.data_type != "f" or cell.value.startswith('="') for row in cells.iter_rows() for cell in row)
+
+
 def test_xlsx_downloads_store_identifiers_as_text(client, hr, world):
     sheet = load_workbook(io.BytesIO(client.get(reverse("hr:export_xlsx")).content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]

@@ -304,6 +304,30 @@ class TestImportPages:
         assert "Impor dibatalkan" in response.content.decode()
         assert not OfficerProfile.objects.exists()
 
+    def test_every_invalid_row_downloads_as_csv(self, hr_client, office, monkeypatch):
+        from certificates.hr import views
+
+        monkeypatch.setattr(views, "PREVIEW_LIMIT", 1)  # the page shows one problem, the list has them all
+        self.upload(hr_client, csv_bytes(*good_rows(), "123,Rusak,r@x.example,,KANIM-BDG,,,",
+                                         "=1+1,Rumus,f@x.example,,KANIM-XYZ,,,"))
+        record = OfficerImport.objects.get()
+        page = hr_client.get(f"/hr/impor/{record.pk}/").content.decode()
+        assert f'href="/hr/impor/{record.pk}/masalah.csv"' in page
+        response = hr_client.get(f"/hr/impor/{record.pk}/masalah.csv")
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0] == ["Baris", "NIP", "Masalah"]
+        assert rows[1][:2] == ["4", '="123"'] and "18 angka" in rows[1][2]
+        assert [row[:2] for row in rows[2:]] == [["5", "'=1+1"], ["5", "'=1+1"]]  # NIP and office: two problems
+        assert "Kantor tidak dikenal: KANIM-XYZ" in rows[3][2]
+
+    def test_the_problem_list_of_an_imported_file_leads_back_to_its_page(self, hr_client, office):
+        self.upload(hr_client, csv_bytes(*good_rows()))
+        record = OfficerImport.objects.get()
+        hr_client.post(f"/hr/impor/{record.pk}/")  # imported: the file is no longer read again
+        response = hr_client.get(f"/hr/impor/{record.pk}/masalah.csv")
+        assert response.status_code == 302 and response["Location"] == f"/hr/impor/{record.pk}/"
+
     def test_oversized_file_is_refused_while_it_arrives(self, hr_client, monkeypatch):
         from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
