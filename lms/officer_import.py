@@ -44,17 +44,26 @@ from lms.validators import normalize_nip, validate_nip
 
 User = get_user_model()
 
-# field: (header as HR writes it, other spellings accepted)
+# field: (header as HR writes it, other spellings accepted). A header is compared by `_key`: lower
+# case, letters and digits only, so "E-mail", "Pangkat / Golongan" and "KABUPATEN/KOTA" all match.
 COLUMNS = {
-    "nip": (gettext_lazy("NIP"), ["nip", "nomorindukpegawai"]),
-    "full_name": (gettext_lazy("Nama Lengkap"), ["nama", "namalengkap", "fullname", "name", "namapegawai"]),
-    "email": (gettext_lazy("Email"), ["email", "surel", "emailaddress", "alamatemail", "alamatsurel"]),
-    "rank": (gettext_lazy("Pangkat/Golongan"), ["pangkat", "pangkatgolongan", "golongan", "rank"]),
-    "office": (gettext_lazy("Kantor"), ["kantor", "kodekantor", "kantorimigrasi", "office", "unitkerja"]),
-    "village": (gettext_lazy("Desa Binaan"), ["desa", "desabinaan", "desakelurahan", "kelurahan", "village"]),
-    "regency": (gettext_lazy("Kabupaten/Kota"), ["kabupaten", "kabupatenkota", "kabkota", "kota", "regency"]),
+    "nip": (gettext_lazy("NIP"), ["nip", "nomorindukpegawai", "nipbaru", "employeeid", "employeenumber"]),
+    "full_name": (gettext_lazy("Nama Lengkap"), ["nama", "namalengkap", "fullname", "name", "namapegawai",
+                                                  "namapetugas", "officername"]),
+    "email": (gettext_lazy("Email"), ["email", "surel", "emailaddress", "alamatemail", "alamatsurel", "mail",
+                                      "suratelektronik"]),
+    "rank": (gettext_lazy("Pangkat/Golongan"), ["pangkat", "pangkatgolongan", "golongan", "golonganruang",
+                                                "pangkatgolonganruang", "rank", "grade", "rankgrade"]),
+    "office": (gettext_lazy("Kantor"), ["kantor", "kodekantor", "kantorimigrasi", "namakantor", "office",
+                                        "officecode", "unitkerja", "satker", "satuankerja", "immigrationoffice"]),
+    "village": (gettext_lazy("Desa Binaan"), ["desa", "desabinaan", "desakelurahan", "kelurahan", "village",
+                                              "assignedvillage"]),
+    "regency": (gettext_lazy("Kabupaten/Kota"), ["kabupaten", "kabupatenkota", "kabkota", "kota", "regency",
+                                                 "regencycity", "city"]),
     "province": (gettext_lazy("Provinsi"), ["provinsi", "province"]),
 }
+# What the database can hold per column; a longer value is refused with its line, never cut short.
+MAX_LENGTHS = {"full_name": 200, "email": 254, "rank": 100, "village": 100, "regency": 100, "province": 100}
 REQUIRED_COLUMNS = ("nip", "full_name", "email", "office")
 
 
@@ -109,6 +118,7 @@ class ImportPlan:
     issues: list[RowIssue] = field(default_factory=list)
     new_villages: dict[tuple[str, str], NewVillage] = field(default_factory=dict)
     existing_villages: dict[tuple[str, str], Village] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)  # headers that are no column of the import
 
     @property
     def is_valid(self) -> bool:
@@ -149,19 +159,46 @@ def _key(text: str) -> str:
 
 
 def _map_columns(header: list[str]) -> dict[str, int]:
+    """Which column holds which field; a missing required header, or one given twice, is refused by name."""
     aliases = {alias: name for name, (_label, spellings) in COLUMNS.items() for alias in spellings}
-    positions = {}
+    positions, unknown, twice = {}, [], []
     for index, title in enumerate(header):
+        if not title:
+            continue
         name = aliases.get(_key(title))
-        if name and name not in positions:
+        if name is None:
+            unknown.append(title)
+        elif name in positions:
+            twice.append(title)
+        else:
             positions[name] = index
+    if twice:
+        raise TableError(
+            _("Kolom ganda: %(columns)s. Setiap kolom hanya boleh ada sekali; hapus salah satunya.")
+            % {"columns": ", ".join(f"\u201c{title}\u201d" for title in twice)}
+        )
     missing = [str(COLUMNS[name][0]) for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
-        raise TableError(
-            _("Kolom wajib tidak ada: %(missing)s. Baris judul berkas: %(found)s.")
-            % {"missing": ", ".join(missing), "found": ", ".join(cell for cell in header if cell) or "—"}
-        )
+        message = _("Kolom wajib tidak ada: %(missing)s. Baris judul berkas: %(found)s.") % {
+            "missing": ", ".join(missing), "found": ", ".join(cell for cell in header if cell) or "—"
+        }
+        if unknown:
+            message += " " + _unknown_columns_message(unknown)
+        raise TableError(message)
     return positions
+
+
+def _unknown_columns_message(unknown: list[str]) -> str:
+    return _("Kolom tidak dikenal (diabaikan): %(columns)s. Judul yang dikenal: %(known)s.") % {
+        "columns": ", ".join(f"\u201c{title}\u201d" for title in unknown),
+        "known": ", ".join(expected_header()),
+    }
+
+
+def unknown_columns(header: list[str]) -> list[str]:
+    """Headers of `header` that are no column of the import (shown on the preview: their data is ignored)."""
+    aliases = {alias for _label, spellings in COLUMNS.values() for alias in spellings}
+    return [title for title in header if title and _key(title) not in aliases]
 
 
 def expected_header() -> list[str]:
@@ -208,7 +245,7 @@ def officer_import_plan(*, table: Table) -> ImportPlan:
         email_owners.setdefault(email, set()).add(user_id)
     taken_usernames = set(User.objects.filter(username__in=nips).values_list("username", flat=True))
 
-    plan = ImportPlan()
+    plan = ImportPlan(ignored_columns=unknown_columns(table.header))
     seen_nips: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for line, record in records:
@@ -226,8 +263,9 @@ def officer_import_plan(*, table: Table) -> ImportPlan:
         full_name = record["full_name"]
         if not full_name:
             problems.append(_("Nama lengkap kosong."))
-        elif len(full_name) > 200:
-            problems.append(_("Nama lengkap lebih dari 200 karakter."))
+        for name, limit in MAX_LENGTHS.items():
+            if len(record[name]) > limit:
+                problems.append(_("%(column)s lebih dari %(max)d karakter.") % {"column": COLUMNS[name][0], "max": limit})
         profile = profiles.get(nip)
         email = record["email"]
         if email:
@@ -259,7 +297,7 @@ def officer_import_plan(*, table: Table) -> ImportPlan:
             nip=nip,
             full_name=full_name,
             email=email,
-            rank=record["rank"][:100],
+            rank=record["rank"],
             office=office,
             village_key=village_key,
             profile=profile,

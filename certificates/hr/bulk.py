@@ -1,17 +1,25 @@
 """Bulk verification: is each officer on a list certified for one course or program?
 
-`parse_nips` reads a pasted list or the first NIP column of an uploaded sheet;
-`verify_nips` answers every NIP in two queries however long the list is.
+`parse_pasted` / `parse_table` read a pasted list or the NIP column of an uploaded
+sheet; `without_duplicates` keeps each NIP once (a list pasted from two sheets
+often repeats some); `verify_nips` answers every NIP in two queries however long
+the list is.
+
+Dates are kept as ISO text in the stored result; pages show them as "1 Desember
+2026" (`result_rows`), downloads as dates (`export_table`: ISO in CSV, date cells
+in XLSX), the same way in every date column of a file.
 """
 
+import datetime
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from certificates.hr.exports import Identifier
 from certificates.hr.selectors import subject_filter
 from certificates.models import Certificate, CertificateStatus
 from lms.models import OfficerProfile
@@ -59,6 +67,7 @@ class NipResult:
     issued_on: str = ""
     expires_on: str = ""
     code: str = ""
+    duplicate_lines: list[int] = field(default_factory=list)  # other lines with the same NIP, not counted again
 
 
 _SPLIT = re.compile(r"[\n,;\t]+")
@@ -103,6 +112,23 @@ def _limit(items: list[NipInput]) -> list[NipInput]:
             "max": MAX_NIPS, "count": len(items)
         })
     return items
+
+
+def without_duplicates(items: list[NipInput]) -> tuple[list[NipInput], list[list[int]]]:
+    """Each NIP once, at its first line, however it was typed ("19850312 201001 1 001" is 198503122010011001);
+    and beside each kept item, the lines that repeated it."""
+    position: dict[str, int] = {}
+    kept: list[NipInput] = []
+    repeats: list[list[int]] = []
+    for item in items:
+        key = normalize_nip(item.raw)
+        if key in position:
+            repeats[position[key]].append(item.line)
+        else:
+            position[key] = len(kept)
+            kept.append(item)
+            repeats.append([])
+    return kept, repeats
 
 
 def verify_nips(*, items: list[NipInput], subject, today=None) -> list[NipResult]:
@@ -158,10 +184,25 @@ def verify_nips(*, items: list[NipInput], subject, today=None) -> list[NipResult
 
 
 def counts(results: list[NipResult]) -> dict[str, int]:
+    """Per state, each NIP once; under "duplicates", how many repeated lines were left out."""
     totals = dict.fromkeys(STATE_ORDER, 0)
     for result in results:
         totals[result.state] += 1
+    totals["duplicates"] = sum(len(result.duplicate_lines) for result in results)
     return totals
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def result_rows(results: list[dict]) -> list[dict]:
+    """A stored result for its page: the state's label, dates as dates (the template writes "1 Desember 2026")."""
+    return [
+        {**row, "label": STATE_LABELS[row["state"]], "issued_on": _date(row["issued_on"]),
+         "expires_on": _date(row["expires_on"]), "duplicate_lines": row.get("duplicate_lines", [])}
+        for row in results
+    ]
 
 
 def as_json(results: list[NipResult]) -> list[dict]:
@@ -169,14 +210,14 @@ def as_json(results: list[NipResult]) -> list[dict]:
 
 
 def export_table(results: list[dict]) -> tuple[list[str], list[list]]:
-    """A stored result (BulkVerification.results) as a header in Bahasa Indonesia and rows."""
+    """A stored result (BulkVerification.results) as a header in Bahasa Indonesia and rows; dates as dates."""
     with translation.override("id"):
         header = [_("Baris"), _("NIP"), _("Nama"), _("Kantor"), _("Status"), _("Nomor Seri"), _("Tanggal Terbit"),
                   _("Berlaku Sampai"), _("Kode Verifikasi")]
         labels = {state: str(label) for state, label in STATE_LABELS.items()}
     rows = [
-        [r["line"], r["nip"] or r["input"], r["name"], r["office"], labels[r["state"]], r["serial"], r["issued_on"],
-         r["expires_on"], r["code"]]
+        [r["line"], Identifier(r["nip"] or r["input"]), r["name"], r["office"], labels[r["state"]],
+         Identifier(r["serial"]), _date(r["issued_on"]), _date(r["expires_on"]), Identifier(r["code"])]
         for r in results
     ]
     return header, rows

@@ -5,10 +5,17 @@ in memory at once. XLSX has to be written whole: up to `XLSX_INLINE_LIMIT`
 rows it is built in the request, beyond that by a background task
 (`certificates.hr.tasks.export_xlsx_build`) that reports its progress on the
 `ExportJob` row.
+
+Every CSV HR downloads goes through `csv_stream`, which keeps two promises
+when the file is opened in Excel or LibreOffice Calc: an `Identifier` (NIP,
+serial, verification code) shows exactly as written, not as 1.98302172006041E+17,
+and no cell runs as a formula (certificates/tests/test_hr_spreadsheets.py opens
+them in LibreOffice to check).
 """
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 
 from django.utils import translation
@@ -38,18 +45,52 @@ def registry_cells(rows: Iterable[tuple]) -> Iterator[list]:
     for (name, nip, title, program_id, agency, office, province, serial, issued_on, expires_on, status, reason,
          code) in rows:
         yield [
-            name, nip, title, kinds[program_id is not None], agency, office or "", province or "", serial,
-            issued_on, expires_on, statuses[status], reasons.get(reason, ""), code,
+            name, Identifier(nip or ""), title, kinds[program_id is not None], agency, office or "", province or "",
+            Identifier(serial), issued_on, expires_on, statuses[status], reasons.get(reason, ""), Identifier(code),
         ]
 
 
+class Identifier(str):
+    """A NIP, serial number or verification code: text a spreadsheet must show exactly as written."""
+
+
+def import_issues_table(issues) -> tuple[list[str], list[list]]:
+    """The invalid rows of an officer import (lms.officer_import.RowIssue) for HR to fix in their sheet."""
+    with translation.override("id"):
+        header = [_("Baris"), _("NIP"), _("Masalah")]
+    return header, [[issue.line, Identifier(issue.nip), issue.message] for issue in issues]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Only these characters go inside ="...": none of them can end the string or start anything else.
+_PLAIN_IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./_-]{0,99}")
 
 
 def _inert(value):
     """Text that a spreadsheet would run as a formula (=HYPERLINK(...)) is written with a leading quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+def _csv_cell(value):
+    """One CSV cell. An identifier is written ="198302172006041004": Excel and LibreOffice (which import
+    formulas by default) show the text itself, where the bare digits would become 1.98302172006041E+17
+    and lose their last digits. Only identifiers of plain letters, digits and . / _ - get this form; any
+    other value is written as text, defused like every cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Identifier) and _PLAIN_IDENTIFIER.fullmatch(value):
+        return f'="{value}"'
+    return _inert(str(value) if isinstance(value, Identifier) else value)
+
+
+def _xlsx_safe(value):
+    """Control characters (an uploaded NIP list may hold any) that the XLSX format cannot store become �."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):  # an Identifier too, as plain text (openpyxl knows only str itself)
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     return value
 
 
@@ -63,7 +104,7 @@ def csv_stream(header: list[str], cells: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in cells:
-        yield writer.writerow(["" if value is None else _inert(value) for value in row])
+        yield writer.writerow([_csv_cell(value) for value in row])
 
 
 def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progress=None) -> bytes:
@@ -81,7 +122,7 @@ def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progr
         head.append(cell)
     sheet.append(head)
     for count, row in enumerate(cells, start=1):
-        sheet.append([_inert(value) for value in row])
+        sheet.append([_xlsx_safe(_inert(value)) for value in row])
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
     buffer = io.BytesIO()

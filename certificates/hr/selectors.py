@@ -288,3 +288,50 @@ def files_past_retention(*, cutoff: datetime.datetime) -> dict[str, QuerySet]:
         .exclude(file="")
         .filter((Q(status=BundleStatus.READY) & finished_before) | Q(status=BundleStatus.FAILED)),
     }
+
+
+# A file written this long ago with no record pointing to it is an orphan: a crashed worker, a request
+# killed between storing a file and saving its record, a restored backup. Younger files may be waiting
+# for the record their writer is about to save.
+ORPHAN_GRACE = datetime.timedelta(hours=24)
+_FILE_MODELS = (ExportJob, OfficerImport, CertificateBundle)
+
+
+def hr_file_folders() -> list[str]:
+    """The storage folders of HR's exports, officer uploads and bundles, read from the models' `upload_to`."""
+    return [model._meta.get_field("file").upload_to.split("%", 1)[0] for model in _FILE_MODELS]
+
+
+@dataclass(frozen=True)
+class StoredName:
+    name: str
+    size: int
+
+
+def orphaned_files(*, storage, older_than: datetime.datetime) -> list[StoredName]:
+    """Files under the HR folders, last written before `older_than`, that no record holds (a record whose
+    file was deleted, `file_deleted_at`, holds none). The folders are listed before the records are read,
+    so a file saved together with its record in between is never taken for an orphan. Three queries."""
+    candidates = []
+    for folder in hr_file_folders():
+        for name in _walk(storage, folder):
+            if storage.get_modified_time(name) < older_than:
+                candidates.append(name)
+    if not candidates:
+        return []
+    held = set()
+    for model in _FILE_MODELS:
+        held.update(model.objects.filter(file_deleted_at__isnull=True, file__in=candidates).values_list("file", flat=True))
+    return [StoredName(name=name, size=storage.size(name)) for name in sorted(candidates) if name not in held]
+
+
+def _walk(storage, folder: str):
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever stored there
+        return
+    for name in files:
+        yield f"{folder}{name}"
+    for directory in directories:
+        yield from _walk(storage, f"{folder}{directory}/")
+

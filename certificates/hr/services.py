@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -59,7 +60,11 @@ def _export_enqueue(job: ExportJob, task) -> None:
 
 @transaction.atomic
 def bulk_verification_create(*, by, items: list[bulk.NipInput], subject) -> BulkVerification:
+    """Each NIP checked once; a repeated one is noted on its first line and counted under "duplicates"."""
+    items, repeats = bulk.without_duplicates(items)
     results = bulk.verify_nips(items=items, subject=subject)
+    for result, lines in zip(results, repeats, strict=True):
+        result.duplicate_lines = lines
     record = BulkVerification.objects.create(
         created_by=by,
         course=None if isinstance(subject, Program) else subject,
@@ -129,8 +134,8 @@ def certificates_issue_awaiting(*, subject, office=None, by) -> int:
 
 @dataclass(frozen=True)
 class StoredFile:
-    kind: str  # "export", "import" or "bundle" (selectors.files_past_retention)
-    pk: int
+    kind: str  # "export", "import" or "bundle" (selectors.files_past_retention), or "orphan"
+    pk: int | None  # None for an orphan: no record holds it
     name: str
     size: int | None  # bytes; None when the file was already missing from storage
 
@@ -140,11 +145,12 @@ class FilesCleanup:
     retention_days: int
     dry_run: bool
     files: list[StoredFile] = field(default_factory=list)  # deleted, or on a dry run those that would be
+    orphans: list[StoredFile] = field(default_factory=list)  # files no record holds, likewise
     failed: list[StoredFile] = field(default_factory=list)
 
     @property
     def bytes_freed(self) -> int:
-        return sum(item.size or 0 for item in self.files)
+        return sum(item.size or 0 for item in [*self.files, *self.orphans])
 
 
 def _stored_file(kind: str, record) -> StoredFile:
@@ -162,9 +168,19 @@ def hr_files_cleanup(*, dry_run: bool = False, now: datetime.datetime | None = N
     and checked again before its file goes; a file that cannot be deleted leaves
     its record as it was, to be tried again on the next run. A second run finds
     nothing left to do.
+
+    Files in the same folders that no record holds (`selectors.orphaned_files`)
+    go too, once they are a day old, so a file being written now is never taken.
     """
     now = now or timezone.now()
     result = FilesCleanup(retention_days=settings.HR_FILE_RETENTION_DAYS, dry_run=dry_run)
+    _records_files_cleanup(result, now=now)
+    _orphans_cleanup(result, now=now)
+    return result
+
+
+def _records_files_cleanup(result: FilesCleanup, *, now: datetime.datetime) -> None:
+    dry_run = result.dry_run
     candidates = selectors.files_past_retention(cutoff=now - datetime.timedelta(days=result.retention_days))
     for kind, queryset in candidates.items():
         if dry_run:
@@ -186,4 +202,18 @@ def hr_files_cleanup(*, dry_run: bool = False, now: datetime.datetime | None = N
                 result.failed.append(stored)
                 continue
             result.files.append(stored)
-    return result
+
+
+def _orphans_cleanup(result: FilesCleanup, *, now: datetime.datetime) -> None:
+    """Delete files under the HR folders that no record holds, once they are `ORPHAN_GRACE` old."""
+    storage = default_storage
+    for orphan in selectors.orphaned_files(storage=storage, older_than=now - selectors.ORPHAN_GRACE):
+        stored = StoredFile(kind="orphan", pk=None, name=orphan.name, size=orphan.size)
+        if not result.dry_run:
+            try:
+                storage.delete(orphan.name)
+            except Exception:
+                logger.exception("Deleting the orphaned file %s failed; it is tried again on the next run", orphan.name)
+                result.failed.append(stored)
+                continue
+        result.orphans.append(stored)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("impor/", views.officer_import_upload, name="officer_import"),
     path("impor/templat.csv", views.officer_import_template, name="officer_import_template"),
     path("impor/<int:pk>/", views.officer_import_preview, name="officer_import_preview"),
+    path("impor/<int:pk>/masalah.csv", views.officer_import_issues, name="officer_import_issues"),
 ]

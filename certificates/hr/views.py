@@ -204,8 +204,10 @@ def bulk_verify(request):
 def bulk_verify_result(request, pk):
     record = get_object_or_404(BulkVerification, pk=pk)
     summary = [(state, bulk.STATE_LABELS[state], record.counts.get(state, 0)) for state in bulk.STATE_ORDER]
-    rows = [{**row, "label": bulk.STATE_LABELS[row["state"]]} for row in record.results]
-    return render(request, "hr/bulk_verify_result.html", {"record": record, "summary": summary, "rows": rows})
+    return render(request, "hr/bulk_verify_result.html", {
+        "record": record, "summary": summary, "rows": bulk.result_rows(record.results),
+        "duplicates": record.counts.get("duplicates", 0),
+    })
 
 
 @hr_required
@@ -274,7 +276,23 @@ def officer_import_preview(request, pk):
 
 
 @hr_required
+def officer_import_issues(request, pk):
+    """Every invalid row of a previewed file as CSV (the page shows the first PREVIEW_LIMIT)."""
+    record = get_object_or_404(OfficerImport, pk=pk)
+    if record.status == OfficerImportStatus.APPLIED or not record.file_available:
+        return redirect("hr:officer_import_preview", pk=record.pk)  # the page says why there is no list
+    try:
+        plan = officer_import.officer_import_plan(table=services.officer_import_table(record))
+    except TableError:
+        return redirect("hr:officer_import_preview", pk=record.pk)
+    header, rows = exports.import_issues_table(plan.issues)
+    data = "".join(exports.csv_stream(header, rows)).encode()
+    return _download(data, "text/csv; charset=utf-8", f"masalah-impor-{record.pk}.csv")
+
+
+@hr_required
 def officer_import_template(request):
-    data = "".join(exports.csv_stream(officer_import.expected_header(), [officer_import.example_row()]))
+    nip, *rest = officer_import.example_row()
+    data = "".join(exports.csv_stream(officer_import.expected_header(), [[exports.Identifier(nip), *rest]]))
     return _download(data.encode(), "text/csv; charset=utf-8", "templat-impor-petugas.csv")
 

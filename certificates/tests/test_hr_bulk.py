@@ -1,13 +1,17 @@
 """Bulk verification: every state, pasted or uploaded lists, downloads, and a constant number of queries."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
@@ -15,6 +19,7 @@ from certificates.hr.bulk import NipInput, verify_nips
 from certificates.models import BulkVerification
 from certificates.tests.factories import make_certificate
 from certificates.tests.hr_builders import make_hr_user, make_world
+from certificates.tests.spreadsheets import csv_as_shown
 from lms.tests.factories import OfficerProfileFactory, make_officer
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +65,8 @@ def test_every_state_for_a_course(client, hr, world):
     ]
     assert record.results[0]["serial"] == world.certificates["budi_a"].serial
     assert record.results[1]["expires_on"] == world.certificates["siti_a"].expires_on.isoformat()
-    assert record.counts == {"valid": 2, "expired": 0, "revoked": 0, "none": 1, "unknown": 1, "malformed": 1}
+    assert record.counts == {"valid": 2, "expired": 0, "revoked": 0, "none": 1, "unknown": 1, "malformed": 1,
+                             "duplicates": 0}
     page = response.content.decode()
     assert "Budi Santoso" in page and "NIP tidak terdaftar" in page and "NIP tidak sah" in page
     entry = ModelLogEntry.objects.get(action="hr.bulk_verify")
@@ -119,14 +125,19 @@ def test_result_downloads_as_csv_and_xlsx(client, hr, world):
     post(client, world, f"c{world.course_a.pk}", nips=f"{world.budi.officer_profile.nip}\n{UNKNOWN}\nabc")
     record = BulkVerification.objects.get()
     response = client.get(reverse("hr:bulk_verify_download", args=[record.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    raw = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert raw[1][1] == '="198503122010011001"'  # so a spreadsheet keeps every digit (test_hr_spreadsheets.py)
+    rows = csv_as_shown(response.content.decode("utf-8-sig"))
     assert rows[0][:5] == ["Baris", "NIP", "Nama", "Kantor", "Status"]
     assert rows[1][1:5] == ["198503122010011001", "Budi Santoso", "Kantor Imigrasi Bandung", "Berlaku"]
     assert rows[1][5] == world.certificates["budi_a"].serial
+    assert rows[1][6:8] == [world.certificates["budi_a"].issued_on.isoformat(),
+                            world.certificates["budi_a"].expires_on.isoformat()]
     assert [row[4] for row in rows[1:]] == ["Berlaku", "NIP tidak terdaftar", "NIP tidak sah"]
     response = client.get(reverse("hr:bulk_verify_download", args=[record.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
-    xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    xlsx = [["" if v is None else v.date().isoformat() if isinstance(v, datetime.datetime) else str(v) for v in row]
+            for row in sheet.iter_rows(values_only=True)]
     assert xlsx == rows
     assert client.get(reverse("hr:bulk_verify_download", args=[record.pk, "pdf"])).status_code == 404
 
@@ -169,3 +180,48 @@ def test_oversized_upload_gets_the_size_message(client, hr, world):
     assert response.status_code == 200
     assert "terlalu besar" in str(response.context["form"].errors["file"])
     assert not BulkVerification.objects.exists()
+
+
+def test_a_repeated_nip_is_counted_once_and_the_page_says_which_lines_repeated_it(client, hr, world):
+    budi, siti = world.budi.officer_profile.nip, world.siti.officer_profile.nip
+    pasted = "\n".join([budi, siti, "19850312 201001 1 001", UNKNOWN, f"{budi}, abc", UNKNOWN, "abc"])
+
+    response = post(client, world, f"c{world.course_a.pk}", nips=pasted)
+
+    record = BulkVerification.objects.get()
+    assert [(row["nip"], row["duplicate_lines"]) for row in record.results] == [
+        (budi, [3, 5]), (siti, []), (UNKNOWN, [6]), ("abc", [7])
+    ]
+    assert record.counts == {"valid": 2, "expired": 0, "revoked": 0, "none": 0, "unknown": 1, "malformed": 1,
+                             "duplicates": 4}
+    page = response.content.decode()
+    assert "4 baris berisi NIP yang sudah ada di daftar dan tidak dihitung lagi" in page
+    assert "juga baris 3, 5" in page and "juga baris 6" in page
+    assert ModelLogEntry.objects.get(action="hr.bulk_verify").data["nips"] == 4
+    rows = csv_as_shown(client.get(reverse("hr:bulk_verify_download", args=[record.pk, "csv"])).content.decode("utf-8-sig"))
+    assert [row[1] for row in rows[1:]] == [budi, siti, UNKNOWN, "abc"]
+
+
+def test_an_uploaded_list_with_repeats_is_counted_once(client, hr, world):
+    nip = world.budi.officer_profile.nip
+    upload = SimpleUploadedFile("daftar.csv", f"NIP\n{nip}\n{nip}\n{UNKNOWN}\n".encode())
+    post(client, world, f"c{world.course_a.pk}", file=upload)
+    record = BulkVerification.objects.get()
+    assert [(row["line"], row["duplicate_lines"]) for row in record.results] == [(2, [3]), (4, [])]
+    assert (record.counts["valid"], record.counts["duplicates"]) == (1, 1)
+
+
+@pytest.mark.parametrize("utc_hour", [20, 2])
+def test_the_result_page_writes_every_date_the_indonesian_way(client, hr, utc_hour):
+    """At 20:00 UTC it is already the next day in Jakarta: the dates of the world are Jakarta's."""
+    with time_machine.travel(datetime.datetime(2026, 11, 30, utc_hour, 0, tzinfo=datetime.UTC), tick=False):
+        world = make_world()
+        post(client, world, f"c{world.course_a.pk}", nips=world.budi.officer_profile.nip)
+        record = BulkVerification.objects.get()
+        page = client.get(reverse("hr:bulk_verify_result", args=[record.pk])).content.decode()
+    expires = world.certificates["budi_a"].expires_on
+    with translation.override("id"):
+        assert date_format(expires, "j F Y") in page
+        assert date_format(timezone.localtime(record.created_at), "j F Y H:i") in page
+    assert expires.isoformat() not in page
+    assert timezone.localdate(record.created_at).isoformat() not in page

@@ -6,6 +6,7 @@ management command, and the pages a user then reaches through the test client.
 
 import datetime
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,82 @@ def test_an_applied_import_still_shows_its_summary_after_its_file_is_deleted(cli
     response = client.get(f"/hr/impor/{record.pk}/")
     assert response.status_code == 200
     assert "Sudah diimpor" in response.content.decode()
+
+
+# --- Files no record holds -----------------------------------------------------------------
+
+
+def stray(name: str, *, hours_old: float) -> Path:
+    """A file in MEDIA_ROOT that no record points to, last written `hours_old` hours ago."""
+    path = Path(default_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"sisa")
+    written = (timezone.now() - datetime.timedelta(hours=hours_old)).timestamp()
+    os.utime(path, (written, written))
+    return path
+
+
+def age(path: Path, *, hours: float) -> None:
+    written = (timezone.now() - datetime.timedelta(hours=hours)).timestamp()
+    os.utime(path, (written, written))
+
+
+@pytest.fixture
+def strays(hr, course):
+    return {
+        "export": stray("hr/exports/2026/11/registri-sertifikat-99.xlsx", hours_old=30),
+        "import": stray("hr/imports/2026/10/petugas.csv", hours_old=24 * 40),
+        "bundle": stray("certificate-bundles/2026/paspor-99.zip", hours_old=25),
+        "young": stray("hr/exports/2026/11/being-written.xlsx", hours_old=1),
+        "elsewhere": stray("certificates/2026/PIMPASA-IMI-2026-000001.pdf", hours_old=24 * 40),
+        "other": stray("documents/surat.pdf", hours_old=24 * 40),
+    }
+
+
+def test_files_no_record_holds_are_deleted_after_a_day(hr, course, office, strays):
+    # Files records hold stay however old the file itself is, until their record's own retention.
+    held = [make_export(by=hr, days_old=1), make_import(by=hr, days_old=1), make_bundle(course=course, by=hr, days_old=1)]
+    for record in held:
+        age(path_of(record), hours=24 * 30)
+
+    output = cleanup()
+
+    for kind in ("export", "import", "bundle"):
+        assert not strays[kind].exists(), kind
+    for kind in ("young", "elsewhere", "other"):
+        assert strays[kind].exists(), kind
+    assert all(path_of(record).exists() for record in held)
+    assert "Deleted orphaned file (no record holds it): hr/exports/2026/11/registri-sertifikat-99.xlsx (4" in output
+    assert "hr/imports/2026/10/petugas.csv" in output and "certificate-bundles/2026/paspor-99.zip" in output
+    assert "Deleted 0 file(s) and 3 orphaned file(s)" in output
+    assert "Deleted 0 file(s) and 0 orphaned file(s)" in cleanup()  # a second run finds nothing
+
+
+def test_a_file_left_behind_by_a_deleted_record_goes_too(hr):
+    export = make_export(by=hr)
+    ExportJob.objects.filter(pk=export.pk).update(file_deleted_at=ago(3))  # its file came back, e.g. a restore
+    age(path_of(export), hours=48)
+    assert "1 orphaned file(s)" in cleanup()
+    assert not path_of(export).exists()
+
+
+def test_dry_run_lists_orphans_and_deletes_nothing(hr, strays):
+    output = cleanup("--dry-run")
+    assert "Would delete orphaned file (no record holds it): hr/imports/2026/10/petugas.csv" in output
+    assert "Would delete 0 file(s) and 3 orphaned file(s)" in output and "Dry run: nothing changed." in output
+    assert all(path.exists() for path in strays.values())
+
+
+def test_an_orphan_that_cannot_be_deleted_is_tried_again(hr, monkeypatch):
+    path = stray("hr/exports/2026/11/lost.xlsx", hours_old=48)
+
+    def refuse(self, name):
+        raise PermissionError(name)
+
+    monkeypatch.setattr(FileSystemStorage, "delete", refuse)
+    with pytest.raises(CommandError, match="1 file"):
+        cleanup()
+    assert path.exists()
+    monkeypatch.undo()
+    assert "1 orphaned file(s)" in cleanup() and not path.exists()
+

@@ -190,6 +190,7 @@ PREFIX_RULES = {
         Row("/hr/impor/", hr_area()),
         Row("/hr/impor/templat.csv", hr_area()),
         Row("/hr/impor/999999/", hr_area(404)),
+        Row("/hr/impor/999999/masalah.csv", hr_area(404)),
     ],
     "django-admin/": [
         Row("/django-admin/", django_admin(admin=200)),

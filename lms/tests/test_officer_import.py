@@ -199,6 +199,77 @@ class TestMalformedFiles:
             plan_for(b"NIP,Nama\n198503122010011001,Budi\n")
         assert re.search(r"tidak ada: (Email|Surel), Kantor\.", error.value.message)
 
+    def test_a_misspelt_required_header_is_named_with_what_was_expected(self, office):
+        with pytest.raises(TableError) as error:
+            plan_for(b"NIP,Nama,Emial,Kantor\n198503122010011001,Budi,b@x.example,KANIM-BDG\n")
+        message = error.value.message
+        assert "tidak ada: Email." in message and "\u201cEmial\u201d" in message and "Nama Lengkap" in message
+
+    def test_a_header_given_twice_is_refused_by_name(self, office):
+        with pytest.raises(TableError, match="Kolom ganda: \u201cSurel\u201d"):
+            plan_for(b"NIP,Nama,Email,Surel,Kantor\n198503122010011001,Budi,b@x.example,c@x.example,KANIM-BDG\n")
+
+
+class TestHeaders:
+    @pytest.mark.parametrize(
+        "header",
+        [
+            HEADER,  # the template's own
+            "nip;NAMA LENGKAP;E-mail;Pangkat / Golongan;Kantor Imigrasi;Desa;Kabupaten / Kota;Provinsi",
+            " NIP , Nama , Surel , Pangkat , Unit Kerja , Desa Binaan , Kabupaten , Provinsi ",
+            "N.I.P.,Nama_Lengkap,Alamat Email,Golongan,Kode Kantor,Kelurahan,Kota,provinsi",
+            "NIP,Full Name,Email Address,Rank,Office,Village,Regency/City,Province",
+            "Employee ID,Name,E-Mail,Grade,Office code,Village,City,Province",
+            "\ufeffNIP,Nama Lengkap*,Email*,Pangkat/Golongan,Kantor*,Desa Binaan,Kabupaten/Kota,Provinsi",
+        ],
+    )
+    def test_indonesian_english_and_variant_headers_are_understood(self, office, header):
+        delimiter = ";" if ";" in header else ","
+        row = delimiter.join([NIP_A, "Budi Santoso", "budi@imigrasi.example", "Penata (III/c)", "KANIM-BDG",
+                              "Desa Binong", "Kabupaten Subang", "Jawa Barat"])
+        plan = plan_for(csv_bytes(row, header=header))
+        assert plan.is_valid and plan.ignored_columns == []
+        row = plan.rows[0]
+        assert (row.nip, row.full_name, row.email, row.rank, row.office) == (
+            NIP_A, "Budi Santoso", "budi@imigrasi.example", "Penata (III/c)", office)
+        assert row.village_key == ("desa binong", "kabupaten subang")
+
+    def test_an_unknown_header_is_named_on_the_preview_and_its_column_ignored(self, hr_client, office):
+        data = csv_bytes(f"1,{NIP_A},Budi,b@x.example,KANIM-BDG,0812", header="No,NIP,Nama,Email,Kantor,Nomor HP")
+        response = hr_client.post("/hr/impor/", {"file": SimpleUploadedFile("p.csv", data)}, follow=True)
+        page = response.content.decode()
+        assert "Kolom tidak dikenal, isinya diabaikan: No, Nomor HP." in page
+        assert "Impor sekarang" in page
+
+    def test_the_upload_page_names_a_missing_header(self, hr_client, office):
+        data = csv_bytes(f"{NIP_A},Budi,KANIM-BDG", header="NIP,Nama,Kantor")
+        response = hr_client.post("/hr/impor/", {"file": SimpleUploadedFile("p.csv", data)})
+        assert response.status_code == 200
+        assert "Kolom wajib tidak ada: Email." in str(response.context["form"].errors["file"])
+        assert not OfficerImport.objects.exists()
+
+
+class TestLengths:
+    @pytest.mark.parametrize(
+        "column, value, label",
+        [
+            (1, "B" * 201, "Nama Lengkap lebih dari 200 karakter."),
+            (2, "b" * 64 + "@" + ("x" * 60 + ".") * 3 + "example", "Email lebih dari 254 karakter."),
+            (3, "P" * 101, "Pangkat/Golongan lebih dari 100 karakter."),
+            (5, "D" * 101, "Desa Binaan lebih dari 100 karakter."),
+            (6, "K" * 101, "Kabupaten/Kota lebih dari 100 karakter."),
+            (7, "J" * 101, "Provinsi lebih dari 100 karakter."),
+        ],
+    )
+    def test_a_value_longer_than_the_database_holds_is_refused_not_cut(self, office, column, value, label):
+        cells = [NIP_A, "Budi", "budi@x.example", "", "KANIM-BDG", "Desa Binong", "Kabupaten Subang", "Jawa Barat"]
+        cells[column] = value
+        plan = plan_for(csv_bytes(",".join(cells)))
+        assert [issue.message for issue in plan.issues] == [label]
+        with pytest.raises(ImportRejected):
+            apply(csv_bytes(",".join(cells)))
+        assert not OfficerProfile.objects.exists()
+
 
 class TestImportPages:
     def upload(self, client, data, name="petugas.csv"):
@@ -233,6 +304,30 @@ class TestImportPages:
         assert "Impor dibatalkan" in response.content.decode()
         assert not OfficerProfile.objects.exists()
 
+    def test_every_invalid_row_downloads_as_csv(self, hr_client, office, monkeypatch):
+        from certificates.hr import views
+
+        monkeypatch.setattr(views, "PREVIEW_LIMIT", 1)  # the page shows one problem, the list has them all
+        self.upload(hr_client, csv_bytes(*good_rows(), "123,Rusak,r@x.example,,KANIM-BDG,,,",
+                                         "=1+1,Rumus,f@x.example,,KANIM-XYZ,,,"))
+        record = OfficerImport.objects.get()
+        page = hr_client.get(f"/hr/impor/{record.pk}/").content.decode()
+        assert f'href="/hr/impor/{record.pk}/masalah.csv"' in page
+        response = hr_client.get(f"/hr/impor/{record.pk}/masalah.csv")
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0] == ["Baris", "NIP", "Masalah"]
+        assert rows[1][:2] == ["4", '="123"'] and "18 angka" in rows[1][2]
+        assert [row[:2] for row in rows[2:]] == [["5", "'=1+1"], ["5", "'=1+1"]]  # NIP and office: two problems
+        assert "Kantor tidak dikenal: KANIM-XYZ" in rows[3][2]
+
+    def test_the_problem_list_of_an_imported_file_leads_back_to_its_page(self, hr_client, office):
+        self.upload(hr_client, csv_bytes(*good_rows()))
+        record = OfficerImport.objects.get()
+        hr_client.post(f"/hr/impor/{record.pk}/")  # imported: the file is no longer read again
+        response = hr_client.get(f"/hr/impor/{record.pk}/masalah.csv")
+        assert response.status_code == 302 and response["Location"] == f"/hr/impor/{record.pk}/"
+
     def test_oversized_file_is_refused_while_it_arrives(self, hr_client, monkeypatch):
         from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
@@ -264,7 +359,8 @@ class TestImportPages:
         response = hr_client.get("/hr/impor/templat.csv")
         header, example = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert header == expected_header()
-        assert example[0] == NIP_A
+        assert example[0] == f'="{NIP_A}"'  # shown as the NIP itself in a spreadsheet, every digit kept
+        assert read_table(name="templat.csv", data=response.content).rows[0][1][0] == NIP_A  # and read back
 
 
 def test_preview_reads_the_database_in_five_queries_whatever_the_size(office, django_assert_num_queries):
