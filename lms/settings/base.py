@@ -280,8 +280,9 @@ CSP_ADMIN_ADDITIONS = {
     "style-src": ["'unsafe-inline'"],
     "img-src": ["blob:", "https:"],
     "frame-src": ["'self'", "https:"],
-    "frame-ancestors": ["'self'"],
 }
+# Admin views whose responses the editor's preview panel frames (same origin only, lms/csp.py).
+CSP_PREVIEW_URL_NAMES = ("preview_on_edit", "preview_on_add", "preview_on_create", "wagtailadmin_block_preview")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pimpasa LMS <noreply@pimpasa.example>")
