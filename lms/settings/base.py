@@ -302,6 +302,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.ImageForm"  # undecodable images ge
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each user's email to a third party (and its
+# http:// images break under the CSP); the admin shows its plain default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,79 @@
+"""The Wagtail admin as trainers and reviewers meet it: no third-party avatars,
+Indonesian throughout, and only the actions each role may take."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from courses.models import ModulePage
+from courses.tests.builders import make_course
+from lms import roles
+from lms.tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_world(catalog):
+    """An Imigrasi course whose module a trainer has submitted for review."""
+    roles.sync_catalog(catalog=catalog)
+    course = make_course(catalog=catalog, agency=AgencyFactory(code="IMI"), modules=1)
+    module = ModulePage.objects.child_of(course).get()
+    trainer = UserFactory(username="pelatih", groups=[roles.TRAINER_IMIGRASI])
+    reviewer = UserFactory(username="peninjau", groups=[roles.REVIEWER])
+    revision = module.save_revision(user=trainer)
+    module.get_workflow().start(module, trainer)
+    task_state = module.current_workflow_task_state
+    return {
+        "course": course,
+        "module": module,
+        "trainer": trainer,
+        "reviewer": reviewer,
+        "revision": revision,
+        "task_state": task_state,
+    }
+
+
+def admin_urls(world, role: str) -> list[str]:
+    """The admin screens a trainer or a reviewer works in."""
+    course, module, task_state = world["course"], world["module"], world["task_state"]
+    urls = [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore", args=[course.pk]),
+        reverse("wagtailadmin_pages:edit", args=[module.pk]),
+        reverse("wagtailadmin_pages:history", args=[module.pk]),
+        reverse("wagtailadmin_pages:workflow_history", args=[module.pk]),
+        reverse("wagtailadmin_pages:revisions_compare", args=[module.pk, "live", world["revision"].pk]),
+        reverse("wagtailadmin_pages:search") + "?q=modul",
+        reverse("wagtailadmin_account"),
+        reverse("wagtailadmin_reports:workflow"),
+        reverse("wagtailadmin_reports:workflow_tasks"),
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_reports:aging_pages"),
+        reverse("wagtailadmin_reports:page_types_usage"),
+        reverse("quiz_statistics"),
+    ]
+    if role == "trainer":
+        urls.append(reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk]))
+    else:
+        urls.append(reverse("wagtailadmin_pages:workflow_action", args=[module.pk, "reject", task_state.pk]))
+    return urls
+
+
+def get_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["trainer", "reviewer"])
+def test_no_admin_page_sends_the_users_email_hash_to_gravatar(client, admin_world, role):
+    user = admin_world[role]
+    email_hash = hashlib.md5(user.email.lower().encode()).hexdigest()
+    pages = {reverse("wagtailadmin_login"): get_ok(client, reverse("wagtailadmin_login"))}
+    client.force_login(user)
+    pages |= {url: get_ok(client, url) for url in admin_urls(admin_world, role)}
+    for url, html in pages.items():
+        assert "gravatar" not in html.lower(), url
+        assert email_hash not in html, url
