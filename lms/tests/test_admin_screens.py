@@ -4,6 +4,7 @@ Indonesian throughout, and only the actions each role may take."""
 import hashlib
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from courses.models import ModulePage
@@ -77,3 +78,31 @@ def test_no_admin_page_sends_the_users_email_hash_to_gravatar(client, admin_worl
     for url, html in pages.items():
         assert "gravatar" not in html.lower(), url
         assert email_hash not in html, url
+
+
+def bulk_actions(client, user, url) -> dict[str, str]:
+    """The page listing's bulk action buttons: action type -> label."""
+    client.force_login(user)
+    soup = BeautifulSoup(get_ok(client, url), "html.parser")
+    return {
+        button["href"].rstrip("/").rsplit("/", 1)[-1]: button["aria-label"]
+        for button in soup.select(".bulk-actions-buttons [data-bulk-action-button]")
+    }
+
+
+def test_trainers_are_not_offered_bulk_publishing_reviewers_and_admins_are(client, admin_world):
+    course = admin_world["course"]
+    listings = [
+        reverse("wagtailadmin_explore", args=[course.pk]),
+        reverse("wagtailadmin_explore", args=[course.get_parent().pk]),
+        reverse("wagtailadmin_pages:search") + "?q=modul",
+    ]
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    for url in listings:
+        trainer = bulk_actions(client, admin_world["trainer"], url)
+        assert "publish" not in trainer and "unpublish" not in trainer, url
+        assert "Publish selected pages" not in str(trainer.values()), url
+        for user in (admin_world["reviewer"], admin):
+            actions = bulk_actions(client, user, url)
+            assert {"publish", "unpublish"} <= actions.keys(), (url, user)
+
