@@ -168,7 +168,9 @@ LOGOUT_REDIRECT_URL = "/"
 # language each user picks in their account (Indonesian unless they choose).
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("Bahasa Inggris"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/wagtail/: Indonesian for the Wagtail admin strings Wagtail's own id_ID catalogue
+# lacks or words differently (Wagtail's English msgids; tools/i18n.py leaves them out of fill-id).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Jakarta"
@@ -305,6 +307,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it would send a hash of each user's email to a third party (and its
 # http:// images break under the CSP); the admin shows its plain default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.AdminLoginForm"  # translatable field labels
 
 LOGGING = {
     "version": 1,
