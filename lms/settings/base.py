@@ -222,7 +222,7 @@ else:
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Lockout per account and, separately, per address: N failed logins in a row lock either
-# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
+# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Masuk terkunci).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
