@@ -40,6 +40,6 @@ def lockouts(request):
         else:
             reset(username=username or None, ip=ip or None)
             audit.record(request.user, audit.LOCKOUT_RESET, data={"target": username or ip})
-            messages.success(request, _("Kunci login untuk %(target)s dibuka.") % {"target": username or ip})
+            messages.success(request, _("Kunci masuk untuk %(target)s dibuka.") % {"target": username or ip})
         return redirect("lms_lockouts")
-    return TemplateResponse(request, "lms/admin/lockouts.html", {"title": _("Login terkunci"), **lockouts_for_admin()})
+    return TemplateResponse(request, "lms/admin/lockouts.html", {"title": _("Masuk terkunci"), **lockouts_for_admin()})

@@ -26,7 +26,7 @@ ACTIONS = {
     ROLE_REMOVED: (_("Peran: dicabut"), _("Peran dicabut dari %(user)s: %(groups)s")),
     SUPERUSER_GRANTED: (_("Peran: admin diberikan"), _("%(user)s dijadikan administrator")),
     SUPERUSER_REVOKED: (_("Peran: admin dicabut"), _("Hak administrator %(user)s dicabut")),
-    LOCKOUT_RESET: (_("Login: kunci dibuka"), _("Kunci login dibuka untuk %(target)s")),
+    LOCKOUT_RESET: (_("Masuk: kunci dibuka"), _("Kunci masuk dibuka untuk %(target)s")),
 }
 
 

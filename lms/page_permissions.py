@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
 class CourseScopedPermissionTester(PagePermissionTester):
@@ -59,3 +60,19 @@ class AgencyScopedPageForm(WagtailAdminPageForm):
         if agency is not None and allowed is not None and agency.pk not in allowed:
             raise ValidationError(_("Anda hanya dapat menyusun kursus untuk instansi Anda sendiri."))
         return agency
+
+
+# Page bulk actions that publish or unpublish: Wagtail offers them to everyone who
+# sees a page listing and refuses each page only after the choice. Trainers never
+# publish (the review workflow does), so the listing leaves them out.
+PUBLISHING_BULK_ACTIONS = frozenset({"publish", "unpublish"})
+
+
+def page_bulk_actions_not_permitted(*, user, parent=None) -> frozenset[str]:
+    """The page bulk actions (`action_type`) `user` may take on no page of the listing:
+    the children of `parent`, or, with no parent (a search of the whole tree), any page."""
+    if parent is not None:
+        may_publish = parent.permissions_for_user(user).can_publish_subpage()
+    else:
+        may_publish = PagePermissionPolicy().user_has_permission(user, "publish")
+    return frozenset() if may_publish else PUBLISHING_BULK_ACTIONS

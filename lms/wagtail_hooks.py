@@ -91,7 +91,7 @@ class SuperuserMenuItem(MenuItem):
 
 @hooks.register("register_settings_menu_item")
 def register_lockouts_menu_item():
-    return SuperuserMenuItem(_("Login terkunci"), reverse("lms_lockouts"), icon_name="lock", order=900)
+    return SuperuserMenuItem(_("Masuk terkunci"), reverse("lms_lockouts"), icon_name="lock", order=900)
 
 
 @hooks.register("after_create_page")

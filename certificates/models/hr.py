@@ -32,7 +32,7 @@ class ExportJob(RetainedFileRecord):
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
     query = models.TextField(
-        _("filter"), blank=True, help_text=_("Query string filter registri saat ekspor, mis. status=valid&agency=3.")
+        _("saringan"), blank=True, help_text=_("Saringan registri saat ekspor (query string), mis. status=valid&agency=3.")
     )
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)

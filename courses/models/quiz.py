@@ -11,7 +11,7 @@ from wagtail.models import Orderable
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Pilihan tunggal")
-    MULTIPLE = "multiple", _("Pilihan ganda (semua jawaban benar harus dipilih)")
+    MULTIPLE = "multiple", _("Pilihan ganda kompleks (semua jawaban benar harus dipilih)")
     TRUE_FALSE = "true_false", _("Benar/Salah")
 
 

@@ -170,7 +170,9 @@ LOGOUT_REDIRECT_URL = "/"
 # language each user picks in their account (Indonesian unless they choose).
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("Bahasa Inggris"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/wagtail/: Indonesian for the Wagtail admin strings Wagtail's own id_ID catalogue
+# lacks or words differently (Wagtail's English msgids; tools/i18n.py leaves them out of fill-id).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Jakarta"
@@ -222,7 +224,7 @@ else:
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Lockout per account and, separately, per address: N failed logins in a row lock either
-# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
+# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Masuk terkunci).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -287,8 +289,9 @@ CSP_ADMIN_ADDITIONS = {
     "style-src": ["'unsafe-inline'"],
     "img-src": ["blob:", "https:"],
     "frame-src": ["'self'", "https:"],
-    "frame-ancestors": ["'self'"],
 }
+# Admin views whose responses the editor's preview panel frames (same origin only, lms/csp.py).
+CSP_PREVIEW_URL_NAMES = ("preview_on_edit", "preview_on_add", "preview_on_create", "wagtailadmin_block_preview")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pimpasa LMS <noreply@pimpasa.example>")
@@ -308,6 +311,10 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.ImageForm"  # undecodable images ge
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each user's email to a third party (and its
+# http:// images break under the CSP); the admin shows its plain default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.admin_forms.AdminLoginForm"  # translatable field labels
 
 LOGGING = {
     "version": 1,

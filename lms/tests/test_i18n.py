@@ -1,6 +1,7 @@
 """Bahasa Indonesia first, English second: catalogues, switching, formats, admin language."""
 
 import datetime
+import re
 import shutil
 from pathlib import Path
 
@@ -209,3 +210,55 @@ def test_login_field_errors_are_summarised_announced_and_linked_to_their_fields(
         field = soup.select_one(link["href"])
         assert field["aria-invalid"] == "true"
         assert " ".join(soup.find(id=field["aria-describedby"]).get_text().split()) == "Kolom ini harus diisi."
+
+
+# --- The Wagtail admin's Indonesian (locale/wagtail/, tools/i18n.py says why it is apart) ---
+
+WAGTAIL_CATALOGUES = sorted((LOCALE / "wagtail" / "id" / "LC_MESSAGES").glob("*.po"))
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+
+
+def wagtail_english_msgids(domain: str) -> set[str]:
+    import wagtail
+
+    root = Path(wagtail.__file__).parent
+    return {entry.msgid for path in root.glob(f"**/locale/en/LC_MESSAGES/{domain}.po") for entry in polib.pofile(str(path))}
+
+
+def test_the_admin_catalogues_exist_and_are_served_with_the_projects():
+    assert [path.name for path in WAGTAIL_CATALOGUES] == ["django.po", "djangojs.po"]
+    assert LOCALE / "wagtail" in [Path(path) for path in settings.LOCALE_PATHS]
+
+
+@pytest.mark.parametrize("path", WAGTAIL_CATALOGUES, ids=lambda path: path.stem)
+def test_admin_catalogue_translates_wagtails_own_strings_keeping_their_placeholders(path):
+    catalogue = polib.pofile(str(path))
+    assert len(catalogue) > 40
+    assert [entry.msgid for entry in catalogue if "fuzzy" in entry.flags or not entry.translated()] == []
+    # A msgid Wagtail no longer has is dead weight: re-check the strings after a Wagtail upgrade.
+    assert sorted({entry.msgid for entry in catalogue} - wagtail_english_msgids(path.stem)) == []
+    for entry in catalogue:
+        for text in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            expected = set(PLACEHOLDER.findall(entry.msgid)) | set(PLACEHOLDER.findall(entry.msgid_plural or ""))
+            assert set(PLACEHOLDER.findall(text)) <= expected, entry.msgid
+            assert set(PLACEHOLDER.findall(entry.msgid)) <= set(PLACEHOLDER.findall(text)) or entry.msgid_plural, (
+                entry.msgid
+            )
+
+
+def test_fill_id_leaves_the_admin_catalogues_alone(tmp_path, monkeypatch):
+    """fill-id copies msgid into msgstr for Indonesian: done to Wagtail's English msgids,
+    it would put the English back on every admin screen."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("i18n_tool", Path(settings.BASE_DIR) / "tools" / "i18n.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    shutil.copytree(LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(tool, "ROOT", tmp_path)
+    monkeypatch.setattr(tool, "LOCALE", tmp_path / "locale")
+    monkeypatch.setattr(tool, "WAGTAIL_LOCALE", tmp_path / "locale" / "wagtail")
+    tool.fill_source_language()
+    for path in WAGTAIL_CATALOGUES:
+        assert (tmp_path / "locale" / "wagtail" / "id" / "LC_MESSAGES" / path.name).read_text() == path.read_text()
+    assert str(tmp_path / "locale" / "wagtail" / "id" / "LC_MESSAGES" / "django.po") in map(str, tool.all_catalogues())

@@ -11,8 +11,9 @@ import pytest
 
 from courses.models import ModulePage
 from courses.tests.builders import make_course
+from courses.tests.test_admin_authoring import module_form
 from lms import roles
-from lms.tests.factories import AgencyFactory, UserFactory
+from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,45 @@ def test_the_admin_edit_page_still_renders_under_its_policy(client, site):
     assert "new InlinePanel(" in html  # Wagtail's inline initialisers, allowed on /admin/ only
     csp = response["Content-Security-Policy"]
     assert "script-src 'self' 'unsafe-inline'" in csp
-    assert "frame-ancestors 'self'" in csp
-    preview = client.get(f"/admin/pages/{site['module'].pk}/edit/preview/")
-    assert preview.status_code == 200
-    assert preview["X-Frame-Options"] == "SAMEORIGIN"  # the preview panel's iframe
+
+
+def directives(response) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+
+
+def test_previews_alone_may_be_framed_and_by_the_admin_alone(client, site):
+    """The editor's preview panel is an iframe of the same origin: the preview views and
+    the page they render say `frame-ancestors 'self'`; every other admin page says 'none'."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    module, course = site["module"], site["course"]
+    for url in (f"/admin/pages/{module.pk}/edit/", "/admin/", f"/admin/pages/{course.pk}/"):
+        response = client.get(url)
+        assert directives(response)["frame-ancestors"] == "'none'", url
+        assert response["X-Frame-Options"] == "DENY", url
+
+    law = LegalBasisFactory(code="UU-21-2007")
+    previews = {
+        f"/admin/pages/{module.pk}/edit/preview/": module_form({"law": law}, title=module.title, slug=module.slug),
+        f"/admin/pages/add/courses/modulepage/{course.pk}/preview/": module_form({"law": law}, slug="modul-baru"),
+    }
+    for url, data in previews.items():
+        data["summary"] = "Ringkasan yang sedang disunting."
+        assert client.post(url, data).json() == {"is_valid": True, "is_available": True}, url
+        preview = client.get(url, {"in_preview_panel": "true"})
+        assert preview.status_code == 200, url
+        assert "Ringkasan yang sedang disunting." in preview.content.decode(), url
+        assert directives(preview)["frame-ancestors"] == "'self'", url
+        assert preview["X-Frame-Options"] == "SAMEORIGIN", url
+        # The previewed page is the site's page: the site's strict script policy stays.
+        assert directives(preview)["script-src"] == "'self'", url
+
+    block_id = ModulePage._meta.get_field("body").stream_block.child_blocks["paragraph"].definition_prefix
+    block = client.get("/admin/block-preview/", {"id": block_id})
+    assert block.status_code == 200
+    assert directives(block)["frame-ancestors"] == "'self'"
+    assert block["X-Frame-Options"] == "SAMEORIGIN"
+
+    # The site's own page stays unframeable.
+    public = client.get(module.url)
+    assert directives(public)["frame-ancestors"] == "'none'"
+    assert public["X-Frame-Options"] == "DENY"

@@ -170,4 +170,4 @@ class TestDemoOfficerLogin:
         assert response.redirect_chain[-1] == ("/my/learning/", 302)
         assert response.status_code == 200
         assert response.wsgi_request.user.username == username
-        assert "Belajar saya" in response.content.decode()
+        assert "Pembelajaran saya" in response.content.decode()

@@ -73,3 +73,43 @@ def test_scenario2_trainer_submits_a_module_and_reviewer_approves_it(demo, new_p
     officer.reload()
     expect(officer.locator(".module-list")).to_contain_text(TITLE)
     shots.take(officer, "officer: the new module on the course page")
+
+
+def test_the_preview_side_panel_shows_the_module_being_edited(demo, new_page, shots):
+    """The panel is an iframe of /admin/pages/<id>/edit/preview/: the site's own
+    `frame-ancestors 'none'` would leave it blank (lms/csp.py)."""
+    course = demo.course("IMI")
+    module = demo.modules(course)[0]
+    trainer = new_page(viewport=DESKTOP)
+    demo.log_in(trainer, "pelatih.imigrasi")
+    trainer.goto(demo.url(f"/admin/pages/{module.pk}/edit/"))
+    trainer.locator("[data-side-panel-toggle='preview']").click()
+    preview = trainer.frame_locator("#w-preview-iframe")
+    expect(preview.locator("h1")).to_have_text(module.title)
+    expect(preview.locator("main")).to_contain_text(module.summary[:40])
+    shots.take(trainer, "trainer: the preview panel shows the module")
+    trainer.goto("about:blank")  # stop the panel's polling before the live server goes away
+
+
+def test_the_editor_speaks_indonesian_in_its_javascript_too(demo, new_page, shots):
+    """The sidebar, the StreamField controls and the side panels are drawn by Wagtail's
+    JavaScript from /admin/jsi18n/ and the page's JSON: Indonesian there as well."""
+    module = demo.modules(demo.course("IMI"))[0]
+    trainer = new_page(viewport=DESKTOP)
+    demo.log_in(trainer, "pelatih.imigrasi")
+    trainer.goto(demo.url(f"/admin/pages/{module.pk}/edit/"))
+    expect(trainer.get_by_role("button", name="Ciutkan semua")).to_be_visible()
+    expect(trainer.locator("aside, nav").get_by_text("Laporan", exact=True).first).to_be_visible()
+    expect(trainer.locator("aside, nav").get_by_text("Bantuan", exact=True).first).to_be_visible()
+    trainer.locator("[data-side-panel-toggle='comments']").click()
+    expect(trainer.locator("[data-side-panel='comments']")).to_be_visible()
+    shots.take(trainer, "trainer: the editor in Indonesian")
+    text = trainer.locator("body").inner_text()
+    labels = trainer.eval_on_selector_all(
+        "[aria-label], [title], [placeholder]",
+        "nodes => nodes.map(n => [n.getAttribute('aria-label'), n.title, n.placeholder].join(' '))",
+    )
+    shown = text + "\n" + "\n".join(labels)
+    english = ["Collapse all", "Expand all", "Reports", "Help", "Toggle sidebar", "Insert a block", "Comments", "Duplicate"]
+    assert [phrase for phrase in english if phrase in shown] == []
+    trainer.goto("about:blank")

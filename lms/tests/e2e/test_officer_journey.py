@@ -34,7 +34,7 @@ def test_scenario1_officer_completes_a_course(demo, page, shots, settings):
     assert len(modules) >= 2
 
     log_in_with_form(page, demo, OFFICER)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Belajar saya")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pembelajaran saya")
     shots.take(page, "logged in: my learning is empty")
 
     page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Katalog").click()
@@ -66,7 +66,7 @@ def test_scenario1_officer_completes_a_course(demo, page, shots, settings):
     expect(page.locator(".badge-completed")).to_have_count(len(modules))
     shots.take(page, "course completed")
 
-    page.get_by_role("link", name="Belajar saya").click()
+    page.get_by_role("link", name="Pembelajaran saya").click()
     with translation.override("id"):
         today = dateformat.format(timezone.localdate(), "j F Y")
     expect(page.locator(".my-courses")).to_contain_text(f"Selesai · {today}")
