@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0005_registry_indexes'),
+        ('certificates', '0006_certificate_pdf_base_url'),
         ('courses', '0003_enrollment_renewed_at'),
         ('lms', '0004_retire_wagtail_default_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

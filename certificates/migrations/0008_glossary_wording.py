@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0005_registry_indexes'),
+        ('certificates', '0007_certificate_render_lease'),
     ]
 
     operations = [
