@@ -219,10 +219,14 @@ else:
 # X-Forwarded-For so lockouts and rate limits count the real client (lms.ratelimits.client_ip).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# Lockout per account and, separately, per address: N failed logins in a row lock either
-# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
+# Lockout (lms.accounts.LockoutHandler): AXES_FAILURE_LIMIT failed logins on an account lock
+# that account for the address they came from only (locking it everywhere would let anyone
+# lock out anyone); AXES_ADDRESS_FAILURE_LIMIT failures on any accounts lock the address.
+# Both last AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Login terkunci).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lms.accounts.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
