@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.LogContextMiddleware",
+    "lms.no_store.NoStoreMiddleware",  # HR pages, exports and certificate files: never stored (NIPs)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.csp.PathAwareCSPMiddleware",
