@@ -18,9 +18,12 @@ from django.contrib.auth import views as auth_views
 from django.db.models import Sum
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.account import LoginView as WagtailAdminLoginView
+from wagtail.admin.views.account import PasswordResetView as WagtailAdminPasswordResetView
 
-from lms.forms import LoginForm, PasswordChangeForm
+from lms.forms import AdminPasswordResetForm, LoginForm, PasswordChangeForm, PasswordResetRequestForm
+from lms.password_reset import email_key
 from lms.ratelimits import rate_limited
 
 LOCKED_ACCOUNT, LOCKED_ADDRESS = "account", "address"
@@ -103,3 +106,42 @@ password_change = auth_views.PasswordChangeView.as_view(
     form_class=PasswordChangeForm, success_url=reverse_lazy("password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
+
+
+# --- Forgotten passwords (lms/password_reset.py): two doors, one task, two budgets ---
+
+
+def reset_budgets(view):
+    """Per client address, then per typed e-mail address; only sending the form counts."""
+    per_account = rate_limited(
+        "password_reset_account",
+        methods=("POST",),
+        key=email_key,
+        message=_("Tautan atur ulang untuk alamat email ini sudah beberapa kali diminta. Periksa kotak masuk dan folder spam."),
+    )
+    return rate_limited("password_reset", methods=("POST",))(per_account(view))
+
+
+class AdminPasswordResetView(WagtailAdminPasswordResetView):
+    def get_form_class(self):
+        return AdminPasswordResetForm
+
+
+admin_password_reset = reset_budgets(AdminPasswordResetView.as_view())
+password_reset = reset_budgets(
+    auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetRequestForm,
+        template_name="registration/password_reset_form.html",
+        success_url=reverse_lazy("password_reset_done"),
+    )
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
+# Tokens are unguessable; the login budget still caps how fast anyone can try.
+password_reset_confirm = rate_limited("login")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="registration/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
+    )
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registration/password_reset_complete.html"
+)

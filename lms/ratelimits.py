@@ -55,12 +55,14 @@ def check_rate_limit(request, *, group: str, methods=ALL_METHODS, key: str = "ip
     return None
 
 
-def too_many_requests(request, *, retry_after: int):
+def too_many_requests(request, *, retry_after: int, message: str = ""):
     """The 429 answer: JSON for API paths, a short page for people."""
     retry_after = max(int(retry_after), 1)
-    message = _("Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam %(seconds)s detik.") % {
-        "seconds": retry_after
-    }
+    if retry_after < 120:
+        wait = _("Coba lagi dalam %(seconds)s detik.") % {"seconds": retry_after}
+    else:
+        wait = _("Coba lagi dalam %(minutes)s menit.") % {"minutes": -(-retry_after // 60)}
+    message = f"{message or _('Terlalu banyak permintaan dari alamat Anda.')} {wait}"
     if request.path.startswith(API_PREFIXES):
         response = JsonResponse({"status": "rate_limited", "detail": message, "retry_after": retry_after}, status=429)
     else:
@@ -71,11 +73,13 @@ def too_many_requests(request, *, retry_after: int):
     return response
 
 
-def rate_limited(group: str, *, methods=ALL_METHODS, key: str = "ip"):
+def rate_limited(group: str, *, methods=ALL_METHODS, key="ip", message: str = ""):
     """Decorate a view (function, or the result of `View.as_view()`) with the budget of `group`.
 
     `methods` lists the methods that count (e.g. ("POST",) for a login form, whose
-    GET only shows the form); `key` is any django-ratelimit key ("ip", "user_or_ip", ...).
+    GET only shows the form); `key` is any django-ratelimit key ("ip", "user_or_ip",
+    or a callable `key(group, request)`); `message` replaces "too many requests from
+    your address" when the budget is not per address.
     """
     if group not in settings.RATE_LIMITS:
         raise KeyError(f"Rate-limit group {group!r} is not in settings.RATE_LIMITS.")
@@ -85,7 +89,7 @@ def rate_limited(group: str, *, methods=ALL_METHODS, key: str = "ip"):
         def wrapper(request, *args, **kwargs):
             usage = check_rate_limit(request, group=group, methods=methods, key=key)
             if usage is not None:
-                return too_many_requests(request, retry_after=usage["time_left"])
+                return too_many_requests(request, retry_after=usage["time_left"], message=message)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -240,6 +240,9 @@ AXES_VERBOSE = False
 RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
     "verify": os.environ.get("RATE_LIMIT_VERIFY", "30/m"),
+    # Forgotten-password requests: per client address, and per typed e-mail address.
+    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    "password_reset_account": os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h"),
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = "lms.ratelimits.client_ip"
