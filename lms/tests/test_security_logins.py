@@ -50,6 +50,7 @@ class TestLockout:
         assert response.status_code == 429
         page = response.content.decode()
         assert "Akun dikunci sementara" in page and "Coba lagi setelah 15 menit" in page
+        assert 'href="/accounts/sandi/lupa/"' in page
         # even the right password does not get the attacker's address in now
         assert attempt(attacker, "admin-a", password=PASSWORD, ip=ATTACKER, path=path).status_code == 429
         assert "_auth_user_id" not in attacker.session
