@@ -16,6 +16,7 @@ Counters live in the default cache (locmem in tests, Redis in production), so th
 budget is shared by every process that shares the cache.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -36,9 +37,18 @@ def client_ip(request) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_address(hops[-proxies]):
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def _is_address(value: str) -> bool:
+    """A miscounted proxy chain can hand us what the client wrote; lockout records need an address."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _rate_for(group, request):

@@ -113,7 +113,7 @@ def test_the_admin_edit_page_still_renders_under_its_policy(client, site):
 
 # --- The client address under production settings -------------------------------------------
 
-ROTATED = [f"10.9.0.{n}" for n in range(12)]
+ROTATED = [f"127.9.0.{n}" for n in range(12)]
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def production_proxy_count():
 def test_production_ignores_x_forwarded_for_unless_told_how_many_proxies_append_to_it():
     code = (
         "from django.test import RequestFactory; from lms.ratelimits import client_ip; "
-        "requests = [RequestFactory().get('/', REMOTE_ADDR='127.0.0.1', HTTP_X_FORWARDED_FOR=f'10.9.0.{n}, 10.8.0.{n}') "
+        "requests = [RequestFactory().get('/', REMOTE_ADDR='127.0.0.1', HTTP_X_FORWARDED_FOR=f'127.9.0.{n}, 127.8.0.{n}') "
         "for n in range(3)]; "
         "print(sorted({client_ip(request) for request in requests}))"
     )
@@ -134,7 +134,7 @@ def test_production_ignores_x_forwarded_for_unless_told_how_many_proxies_append_
     assert by_default.stdout.strip().splitlines()[-1] == "['127.0.0.1']", by_default.stderr
     # behind two proxies of ours the second entry from the right is the client; what the client wrote is never used
     behind_two = run_manage("shell", "-c", code, DJANGO_DEBUG="0", TRUSTED_PROXY_COUNT="2")
-    assert behind_two.stdout.strip().splitlines()[-1] == "['10.9.0.0', '10.9.0.1', '10.9.0.2']", behind_two.stderr
+    assert behind_two.stdout.strip().splitlines()[-1] == "['127.9.0.0', '127.9.0.1', '127.9.0.2']", behind_two.stderr
 
 
 def test_a_rotated_x_forwarded_for_does_not_reset_the_verification_budget(client, settings, production_proxy_count):

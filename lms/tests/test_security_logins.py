@@ -28,11 +28,11 @@ def _small_limits(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "100/m"}
 
 
-def attempt(client, username, password="salah-sekali", ip="10.0.0.1", path=LOGIN):
+def attempt(client, username, password="salah-sekali", ip="127.0.0.1", path=LOGIN):
     return client.post(path, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-ATTACKER, OWNER = "10.0.0.66", "10.0.0.8"
+ATTACKER, OWNER = "127.0.0.66", "127.0.0.8"
 LOGIN_PAGES = [LOGIN, "/admin/login/"]
 
 
@@ -66,7 +66,7 @@ class TestLockout:
         UserFactory(username="petugas-a")
         statuses = [attempt(client, "petugas-a", ip=OWNER).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
-        assert "Nama pengguna atau kata sandi salah" in attempt(Client(), "petugas-a", ip="10.0.0.9").content.decode()
+        assert "Nama pengguna atau kata sandi salah" in attempt(Client(), "petugas-a", ip="127.0.0.9").content.decode()
 
     @pytest.mark.parametrize("path", LOGIN_PAGES)
     def test_an_address_trying_many_accounts_is_locked_for_all_of_them(self, path):
@@ -107,17 +107,17 @@ class TestLockout:
         for _ in range(3):
             attempt(Client(), "petugas-h", ip=ATTACKER)
         for n in range(6):
-            attempt(Client(), f"y{n}", ip="10.0.0.77")
+            attempt(Client(), f"y{n}", ip="127.0.0.77")
         admin = Client()
         admin.force_login(UserFactory(username="admin-h", is_superuser=True, is_staff=True))
         listing = admin.get("/admin/login-terkunci/")
         assert [(row["username"], row["ip_address"]) for row in listing.context["accounts"]] == [
             ("petugas-h", ATTACKER)
         ]
-        assert [row["ip_address"] for row in listing.context["addresses"]] == ["10.0.0.77"]
+        assert [row["ip_address"] for row in listing.context["addresses"]] == ["127.0.0.77"]
 
         admin.post("/admin/login-terkunci/", {"username": "petugas-h", "ip_address": ATTACKER})
-        admin.post("/admin/login-terkunci/", {"ip_address": "10.0.0.77"})
+        admin.post("/admin/login-terkunci/", {"ip_address": "127.0.0.77"})
         assert not AccessAttempt.objects.exists()
         assert attempt(Client(), "petugas-h", password=PASSWORD, ip=ATTACKER).status_code == 302
 
@@ -143,14 +143,14 @@ class TestLoginRateLimit:
     def test_too_many_login_posts_from_one_address_get_429(self, client, settings):
         settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "4/m"}
         settings.AXES_FAILURE_LIMIT = settings.AXES_ADDRESS_FAILURE_LIMIT = 100
-        statuses = [attempt(client, f"tebak{n}", ip="10.1.1.1").status_code for n in range(6)]
+        statuses = [attempt(client, f"tebak{n}", ip="127.1.1.1").status_code for n in range(6)]
         assert statuses == [200, 200, 200, 200, 429, 429]
-        response = attempt(client, "tebak9", ip="10.1.1.1")
+        response = attempt(client, "tebak9", ip="127.1.1.1")
         assert "Terlalu banyak permintaan" in response.content.decode()
         assert int(response["Retry-After"]) >= 1
         # showing the form is not counted; another address has its own budget
-        assert client.get(LOGIN, REMOTE_ADDR="10.1.1.1").status_code == 200
-        assert attempt(client, "tebak10", ip="10.1.1.2").status_code == 200
+        assert client.get(LOGIN, REMOTE_ADDR="127.1.1.1").status_code == 200
+        assert attempt(client, "tebak10", ip="127.1.1.2").status_code == 200
 
 
 class TestRateLimitDecorator:
@@ -211,10 +211,21 @@ class TestRateLimitDecorator:
             rate_limited("tidak-ada")
 
     def test_the_client_address_behind_trusted_proxies(self, settings):
-        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
-        assert client_ip(request) == "10.0.0.1"  # no proxy configured: X-Forwarded-For is ignored
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.6.6.6, 127.203.0.9")
+        assert client_ip(request) == "127.0.0.1"  # no proxy configured: X-Forwarded-For is ignored
         settings.TRUSTED_PROXY_COUNT = 1
-        assert client_ip(request) == "203.0.113.9"  # the spoofable left-most entry is never used
+        assert client_ip(request) == "127.203.0.9"  # the spoofable left-most entry is never used
+
+    def test_a_forwarded_entry_that_is_no_address_is_not_used(self, client, settings):
+        """A miscounted chain may hand over what the client wrote: it must not reach the lockout records."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="bukan-alamat")
+        assert client_ip(request) == "127.0.0.1"
+        response = client.post(
+            LOGIN, {"username": "siapa", "password": "salah"}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="bukan-alamat"
+        )
+        assert response.status_code == 200
+        assert AccessAttempt.objects.get(username="siapa").ip_address == "127.0.0.1"
 
 
 class TestPasswords:
