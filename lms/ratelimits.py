@@ -72,7 +72,7 @@ def too_many_requests(request, *, retry_after: int, message: str = ""):
         wait = _("Coba lagi dalam %(seconds)s detik.") % {"seconds": retry_after}
     else:
         wait = _("Coba lagi dalam %(minutes)s menit.") % {"minutes": -(-retry_after // 60)}
-    message = f"{message or _('Terlalu banyak permintaan dari alamat Anda.')} {wait}"
+    message = "{} {}".format(message or _("Terlalu banyak permintaan dari alamat Anda."), wait)
     if request.path.startswith(API_PREFIXES):
         response = JsonResponse({"status": "rate_limited", "detail": message, "retry_after": retry_after}, status=429)
     else:
