@@ -83,7 +83,7 @@ def test_site_pages_contain_no_inline_script(client, site, officer):
     from courses import services
 
     services.enrollment_create(user=officer, course=site["course"])
-    urls = ["/", "/kursus/", site["course"].url, "/accounts/login/"]
+    urls = ["/", "/kursus/", site["course"].url, "/accounts/login/", "/accounts/sandi/lupa/", "/accounts/sandi/lupa/terkirim/"]
     pages = {url: client.get(url) for url in urls}
     client.force_login(officer)
     for url in [site["module"].url, "/my/learning/", "/accounts/kata-sandi/"]:
