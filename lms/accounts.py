@@ -12,6 +12,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -20,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.account import LoginView as WagtailAdminLoginView
+from wagtail.admin.views.account import PasswordResetConfirmView as WagtailAdminPasswordResetConfirmView
 from wagtail.admin.views.account import PasswordResetView as WagtailAdminPasswordResetView
 
 from lms.forms import AdminPasswordResetForm, LoginForm, PasswordChangeForm, PasswordResetRequestForm
@@ -136,12 +138,31 @@ password_reset = reset_budgets(
     )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
+
+
+class ClearLockoutOnResetMixin:
+    """Whoever sets a new password through the mailed link holds the account's mailbox:
+    the account's lockouts go, so an owner who mistyped at their own desk is not kept
+    out for the rest of the cool-off by the very mistake the reset repairs."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+class PasswordResetConfirmView(ClearLockoutOnResetMixin, auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class AdminPasswordResetConfirmView(ClearLockoutOnResetMixin, WagtailAdminPasswordResetConfirmView):
+    pass
+
+
 # Tokens are unguessable; the login budget still caps how fast anyone can try.
-password_reset_confirm = rate_limited("login")(
-    auth_views.PasswordResetConfirmView.as_view(
-        template_name="registration/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
-    )
-)
+password_reset_confirm = rate_limited("login")(PasswordResetConfirmView.as_view())
+admin_password_reset_confirm = rate_limited("login")(AdminPasswordResetConfirmView.as_view())
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="registration/password_reset_complete.html"
 )

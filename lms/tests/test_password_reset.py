@@ -162,3 +162,22 @@ class TestBudgets:
 
     def test_showing_the_form_costs_nothing(self, client):
         assert all(client.get(SITE).status_code == 200 for _ in range(15))
+
+
+class TestResetEndsTheOwnersLockout:
+    @pytest.mark.parametrize("door", [SITE, ADMIN])
+    def test_an_owner_locked_out_at_their_desk_logs_in_after_resetting(self, settings, officer, trainer, door):
+        settings.AXES_FAILURE_LIMIT = 3
+        user, login = (officer, "/accounts/login/") if door == SITE else (trainer, "/admin/login/")
+        desk = Client()
+        statuses = [
+            desk.post(login, {"username": user.username, "password": "salah-ketik"}, REMOTE_ADDR="127.0.0.8").status_code
+            for _ in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+        ask(door, user.email, ip="127.0.0.8")
+        link = link_in(mail.outbox[0])
+        confirm = desk.get(link, follow=True)
+        desk.post(confirm.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+        response = Client().post(login, {"username": user.username, "password": NEW_PASSWORD}, REMOTE_ADDR="127.0.0.8")
+        assert response.status_code == 302
