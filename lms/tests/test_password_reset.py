@@ -181,3 +181,18 @@ class TestResetEndsTheOwnersLockout:
         desk.post(confirm.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
         response = Client().post(login, {"username": user.username, "password": NEW_PASSWORD}, REMOTE_ADDR="127.0.0.8")
         assert response.status_code == 302
+
+
+def test_the_task_costs_the_same_queries_for_one_or_three_accounts(officer, django_assert_num_queries):
+    """Accounts sharing an address (an office mailbox) are read and sorted in a fixed number of queries."""
+    UserFactory(username="admin-z", email="siti@desa.example", is_superuser=True)
+    make_officer(user__username="199203042016011004", user__email="SITI@desa.example")
+    with django_assert_num_queries(2):
+        sent = password_reset_send.call(email="siti@desa.example", base_url="http://localhost", language="id")
+    assert sent == 3
+    links = sorted(link_in_localhost(message) for message in mail.outbox)
+    assert [link.split("/")[1] for link in links] == ["accounts", "accounts", "admin"]
+
+
+def link_in_localhost(message) -> str:
+    return re.search(r"http://localhost(/\S+/)", message.body).group(1)
