@@ -15,18 +15,23 @@ from lms import audit
 
 
 def lockouts_for_admin() -> dict:
-    """Accounts and addresses at or over the failure limit, counted as django-axes counts them."""
-    limit = settings.AXES_FAILURE_LIMIT
+    """Accounts (each for the address that failed on it) and addresses at or over their
+    limits, counted as lms.accounts.LockoutHandler counts them."""
 
-    def over(field):
+    def over(fields, limit):
         return list(
-            AccessAttempt.objects.values(field)
+            AccessAttempt.objects.values(*fields)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
             .filter(failures__gte=limit)
             .order_by("-last")
         )
 
-    return {"accounts": over("username"), "addresses": over("ip_address"), "limit": limit}
+    return {
+        "accounts": over(["username", "ip_address"], settings.AXES_FAILURE_LIMIT),
+        "addresses": over(["ip_address"], settings.AXES_ADDRESS_FAILURE_LIMIT),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.AXES_ADDRESS_FAILURE_LIMIT,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +44,7 @@ def lockouts(request):
             messages.error(request, _("Pilih akun atau alamat yang akan dibuka kuncinya."))
         else:
             reset(username=username or None, ip=ip or None)
-            audit.record(request.user, audit.LOCKOUT_RESET, data={"target": username or ip})
+            audit.record(request.user, audit.LOCKOUT_RESET, data={"target": username or ip, "ip_address": ip})
             messages.success(request, _("Kunci masuk untuk %(target)s dibuka.") % {"target": username or ip})
         return redirect("lms_lockouts")
     return TemplateResponse(request, "lms/admin/lockouts.html", {"title": _("Masuk terkunci"), **lockouts_for_admin()})

@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
+
+from lms.password_reset import password_reset_request
 
 
 class LoginForm(AuthenticationForm):
@@ -26,3 +30,25 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             "password_incorrect": _("Kata sandi lama salah. Ketik ulang."),
             "password_mismatch": _("Kedua kata sandi baru tidak sama."),
         }
+
+
+class PasswordResetRequestForm(forms.Form):
+    """"Lupa kata sandi" on the site's pages: the address only; the worker does the rest."""
+
+    email = forms.EmailField(
+        label=_("Alamat email"),
+        max_length=254,
+        help_text=_("Alamat email akun Anda, yang didaftarkan SDM kantor Anda."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def save(self, *, request, **mail_options):
+        """Called by Django's PasswordResetView with its mail options, which the task's own mail replaces."""
+        password_reset_request(email=self.cleaned_data["email"], request=request)
+
+
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """The Wagtail admin's reset form, queueing the same task instead of mailing in the request."""
+
+    def save(self, *, request, **mail_options):
+        password_reset_request(email=self.cleaned_data["email"], request=request)

@@ -16,6 +16,7 @@ Counters live in the default cache (locmem in tests, Redis in production), so th
 budget is shared by every process that shares the cache.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -36,9 +37,18 @@ def client_ip(request) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_address(hops[-proxies]):
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def _is_address(value: str) -> bool:
+    """A miscounted proxy chain can hand us what the client wrote; lockout records need an address."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _rate_for(group, request):
@@ -55,12 +65,14 @@ def check_rate_limit(request, *, group: str, methods=ALL_METHODS, key: str = "ip
     return None
 
 
-def too_many_requests(request, *, retry_after: int):
+def too_many_requests(request, *, retry_after: int, message: str = ""):
     """The 429 answer: JSON for API paths, a short page for people."""
     retry_after = max(int(retry_after), 1)
-    message = _("Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam %(seconds)s detik.") % {
-        "seconds": retry_after
-    }
+    if retry_after < 120:
+        wait = _("Coba lagi dalam %(seconds)s detik.") % {"seconds": retry_after}
+    else:
+        wait = _("Coba lagi dalam %(minutes)s menit.") % {"minutes": -(-retry_after // 60)}
+    message = "{} {}".format(message or _("Terlalu banyak permintaan dari alamat Anda."), wait)
     if request.path.startswith(API_PREFIXES):
         response = JsonResponse({"status": "rate_limited", "detail": message, "retry_after": retry_after}, status=429)
     else:
@@ -71,11 +83,13 @@ def too_many_requests(request, *, retry_after: int):
     return response
 
 
-def rate_limited(group: str, *, methods=ALL_METHODS, key: str = "ip"):
+def rate_limited(group: str, *, methods=ALL_METHODS, key="ip", message: str = ""):
     """Decorate a view (function, or the result of `View.as_view()`) with the budget of `group`.
 
     `methods` lists the methods that count (e.g. ("POST",) for a login form, whose
-    GET only shows the form); `key` is any django-ratelimit key ("ip", "user_or_ip", ...).
+    GET only shows the form); `key` is any django-ratelimit key ("ip", "user_or_ip",
+    or a callable `key(group, request)`); `message` replaces "too many requests from
+    your address" when the budget is not per address.
     """
     if group not in settings.RATE_LIMITS:
         raise KeyError(f"Rate-limit group {group!r} is not in settings.RATE_LIMITS.")
@@ -85,7 +99,7 @@ def rate_limited(group: str, *, methods=ALL_METHODS, key: str = "ip"):
         def wrapper(request, *args, **kwargs):
             usage = check_rate_limit(request, group=group, methods=methods, key=key)
             if usage is not None:
-                return too_many_requests(request, retry_after=usage["time_left"])
+                return too_many_requests(request, retry_after=usage["time_left"], message=message)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -17,6 +17,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # Wagtail's own login view, counted against the login budget (lms/ratelimits.py).
     path("admin/login/", accounts.admin_login),
+    # Wagtail's reset form, rate-limited and mailing from the task worker (lms/password_reset.py).
+    path("admin/password_reset/", accounts.admin_password_reset),
+    path("admin/password_reset/confirm/<uidb64>/<token>/", accounts.admin_password_reset_confirm),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 NIP_LENGTH = 18
-_NIP_RE = re.compile(r"^\d{18}$")
+# ASCII digits only: `\d` also matches Arabic-Indic, Devanagari, fullwidth... digits, which
+# int() reads but the database's own check ([0-9]{18}) refuses.
+_NIP_RE = re.compile(r"[0-9]{18}")
 
 
 def normalize_nip(value: str) -> str:
@@ -22,11 +24,17 @@ def validate_nip(value: str) -> None:
     Checking the embedded dates catches most typos, which a length check alone
     would let through into certificates that cannot be matched later.
     """
-    if not _NIP_RE.match(value or ""):
+    value = value or ""
+    if len(value) == NIP_LENGTH and not value.isascii() and all(character.isdigit() for character in value):
+        raise ValidationError(
+            _("NIP hanya boleh berisi angka 0–9 (angka dari aksara lain, mis. ١٢٣ atau １２３, tidak diterima)."),
+            code="nip_format",
+        )
+    if not _NIP_RE.fullmatch(value):
         raise ValidationError(
             _("NIP harus terdiri dari tepat 18 angka (Anda memasukkan %(length)d karakter)."),
             code="nip_format",
-            params={"length": len(value or "")},
+            params={"length": len(value)},
         )
     try:
         birth = datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))

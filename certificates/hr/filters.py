@@ -108,7 +108,7 @@ class RegistryFilter(django_filters.FilterSet):
             return queryset
         condition = Q(holder_name__icontains=value) | Q(serial__icontains=value)
         digits = normalize_nip(value)
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             condition |= Q(holder_nip__contains=digits)
         return queryset.filter(condition)
 

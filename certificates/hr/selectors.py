@@ -98,7 +98,7 @@ def subject_choices(options: dict[str, list] | None = None) -> list[tuple[str, l
 
 def subject_from_value(value: str):
     """The CoursePage or Program named by a "c<id>"/"p<id>" value, or None."""
-    if not value or value[0] not in "cp" or not value[1:].isdigit():
+    if not value or value[0] not in "cp" or not (value[1:].isascii() and value[1:].isdigit()):
         return None
     model = CoursePage if value[0] == "c" else Program
     return model.objects.filter(pk=int(value[1:])).first()

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.audit.LogContextMiddleware",
+    "lms.no_store.NoStoreMiddleware",  # HR pages, exports and certificate files: never stored (NIPs)
     "django.contrib.messages.middleware.MessageMiddleware",
     # Work that could not be queued (Redis down) gets a page saying so, not a 500 (lms/queueing.py).
     "lms.errors.QueueUnavailableMiddleware",
@@ -223,10 +224,14 @@ else:
 # X-Forwarded-For so lockouts and rate limits count the real client (lms.ratelimits.client_ip).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# Lockout per account and, separately, per address: N failed logins in a row lock either
-# for AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Masuk terkunci).
+# Lockout (lms.accounts.LockoutHandler): AXES_FAILURE_LIMIT failed logins on an account lock
+# that account for the address they came from only (locking it everywhere would let anyone
+# lock out anyone); AXES_ADDRESS_FAILURE_LIMIT failures on any accounts lock the address.
+# Both last AXES_COOLOFF_MINUTES; an admin unlocks earlier (Wagtail admin: Settings > Masuk terkunci).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lms.accounts.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -239,6 +244,9 @@ AXES_VERBOSE = False
 RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
     "verify": os.environ.get("RATE_LIMIT_VERIFY", "30/m"),
+    # Forgotten-password requests: per client address, and per typed e-mail address.
+    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    "password_reset_account": os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h"),
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 # When the cache cannot count (Redis down, lms/redis_cache.py), requests pass rather than every

@@ -63,9 +63,9 @@ if TASKS_BACKEND == "rq":  # noqa: F405
     }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Production runs behind a TLS-terminating proxy (as SECURE_PROXY_SSL_HEADER assumes);
-# without this every client would share the proxy's address for lockouts and rate limits.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# X-Forwarded-For is trusted only when TRUSTED_PROXY_COUNT says how many of our own proxies
+# append to it (base.py reads it, default 0): trusting it by default let anyone reaching
+# gunicorn directly pick a fresh address per request and walk past lockouts and rate limits.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -107,6 +107,11 @@ URL_MATRIX = {
     # An officer invited by HR sets a password here; a wrong token shows "link expired".
     "accounts/sandi/<uidb64>/<token>/": [Row("/accounts/sandi/MQ/bukan-token/", everyone(200))],
     "accounts/sandi/selesai/": [Row("/accounts/sandi/selesai/", everyone(200))],
+    # Forgotten password (officers and HR); the Wagtail admin's door is under "admin/".
+    "accounts/sandi/lupa/": [Row("/accounts/sandi/lupa/", everyone(200))],
+    "accounts/sandi/lupa/terkirim/": [Row("/accounts/sandi/lupa/terkirim/", everyone(200))],
+    "accounts/sandi/lupa/selesai/": [Row("/accounts/sandi/lupa/selesai/", everyone(200))],
+    "accounts/sandi/lupa/<uidb64>/<token>/": [Row("/accounts/sandi/lupa/MQ/bukan-token/", everyone(200))],
     # Wagtail's front-end login for private pages; no page is private, so it only shows a form.
     "_util/login/": [Row("/_util/login/", everyone(200))],
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": [
@@ -166,6 +171,7 @@ PREFIX_RULES = {
         Row("/admin/statistik-kuis/{module_id}/", admin_area(trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/reports/site-history/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/login-terkunci/", admin_area(admin=200)),
+        Row("/admin/password_reset/", everyone(200)),
         Row("/admin/workflows/list/", admin_area(admin=200)),
     ],
     "hr/": [

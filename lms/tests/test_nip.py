@@ -2,8 +2,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from certificates.hr.bulk import NipInput, verify_nips
+from certificates.hr.selectors import subject_from_value
+from certificates.tests.hr_builders import make_world
 from lms.models import OfficerProfile
-from lms.tests.factories import OfficerProfileFactory, UserFactory
+from lms.officer_import import officer_import_plan
+from lms.tabular import read_table
+from lms.tests.factories import OfficeFactory, OfficerProfileFactory, UserFactory
 from lms.validators import mask_nip, normalize_nip, validate_nip
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +68,71 @@ class TestValidateNip:
         assert error.messages == ["NIP tidak valid: angka ke-15 harus 1 (laki-laki) atau 2 (perempuan)."]
 
 
+# GOOD_NIP written in other scripts' digits: str.isdigit() and regex \d accept them all, int()
+# reads them, and the database's CHECK ([0-9]{18}) refuses them.
+UNICODE_DIGIT_SETS = {
+    "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
+    "extended-arabic-indic": "۰۱۲۳۴۵۶۷۸۹",
+    "devanagari": "०१२३४५६७८९",
+    "fullwidth": "０１２３４５６７８９",
+    "bengali": "০১২৩৪৫৬৭৮৯",
+    "thai": "๐๑๒๓๔๕๖๗๘๙",
+    "mathematical-bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",
+}
+
+
+def in_script(nip: str, digits: str) -> str:
+    return nip.translate(str.maketrans("0123456789", digits))
+
+
+class TestNonAsciiDigits:
+    @pytest.mark.parametrize("script", UNICODE_DIGIT_SETS)
+    def test_a_nip_in_another_scripts_digits_is_refused(self, script):
+        error = error_of(in_script(GOOD_NIP, UNICODE_DIGIT_SETS[script]))
+        assert error.code == "nip_format"
+        assert "0–9" in error.messages[0]
+
+    @pytest.mark.parametrize("script", UNICODE_DIGIT_SETS)
+    def test_one_foreign_digit_among_ascii_ones_is_refused(self, script):
+        assert error_of(GOOD_NIP[:-1] + UNICODE_DIGIT_SETS[script][1]).code == "nip_format"
+
+    def test_a_trailing_newline_is_refused(self):
+        assert error_of(GOOD_NIP + "\n").code == "nip_format"
+
+    @pytest.mark.parametrize("script", UNICODE_DIGIT_SETS)
+    def test_the_model_form_refuses_them_before_the_database_does(self, script):
+        profile = OfficerProfile(
+            user=UserFactory(), nip=in_script(GOOD_NIP, UNICODE_DIGIT_SETS[script]), full_name="Asep Saepul Rohman"
+        )
+        with pytest.raises(ValidationError) as caught:
+            profile.full_clean()
+        assert "0–9" in caught.value.message_dict["nip"][0]
+
+    def test_the_officer_import_preview_lists_them_as_invalid_rows(self):
+        OfficeFactory(code="KANIM-BDG")
+        rows = [
+            f"{in_script(GOOD_NIP, digits)},Petugas {number},p{number}@imigrasi.example,,KANIM-BDG,,,"
+            for number, digits in enumerate(UNICODE_DIGIT_SETS.values())
+        ]
+        header = "NIP,Nama Lengkap,Email,Pangkat/Golongan,Kantor,Desa Binaan,Kabupaten/Kota,Provinsi"
+        data = "\n".join([header, *rows]).encode("utf-8")
+        plan = officer_import_plan(table=read_table(name="petugas.csv", data=data))
+        assert not plan.is_valid
+        assert sorted(issue.line for issue in plan.issues) == list(range(2, 2 + len(UNICODE_DIGIT_SETS)))
+        assert all("0–9" in issue.message for issue in plan.issues)
+        assert not OfficerProfile.objects.exists()
+
+    def test_bulk_verification_marks_them_malformed(self):
+        OfficerProfileFactory(nip=GOOD_NIP)
+        items = [NipInput(line=1, raw=GOOD_NIP)] + [
+            NipInput(line=number, raw=in_script(GOOD_NIP, digits))
+            for number, digits in enumerate(UNICODE_DIGIT_SETS.values(), start=2)
+        ]
+        states = [result.state for result in verify_nips(items=items, subject=None)]
+        assert states[0] != "malformed"
+        assert states[1:] == ["malformed"] * len(UNICODE_DIGIT_SETS)
+
+
 class TestNormalizeNip:
     @pytest.mark.parametrize(
         "typed",
@@ -118,3 +188,12 @@ class TestOfficerProfileNip:
         with pytest.raises(IntegrityError), transaction.atomic():
             profile.save()
         assert not OfficerProfile.objects.filter(nip=nip).exists()
+
+
+
+@pytest.mark.parametrize("script", ["arabic-indic", "fullwidth"])
+def test_a_registry_subject_in_another_scripts_digits_names_nothing(script):
+    """int() reads "١" as 1: the registry's subject ("c<id>") takes ASCII digits only."""
+    course = make_world().course_a
+    assert subject_from_value(f"c{course.pk}") == course
+    assert subject_from_value("c" + in_script(str(course.pk), UNICODE_DIGIT_SETS[script])) is None

@@ -85,7 +85,7 @@ def test_site_pages_contain_no_inline_script(client, site, officer):
     from courses import services
 
     services.enrollment_create(user=officer, course=site["course"])
-    urls = ["/", "/kursus/", site["course"].url, "/accounts/login/"]
+    urls = ["/", "/kursus/", site["course"].url, "/accounts/login/", "/accounts/sandi/lupa/", "/accounts/sandi/lupa/terkirim/"]
     pages = {url: client.get(url) for url in urls}
     client.force_login(officer)
     for url in [site["module"].url, "/my/learning/", "/accounts/kata-sandi/"]:
@@ -149,3 +149,59 @@ def test_previews_alone_may_be_framed_and_by_the_admin_alone(client, site):
     public = client.get(module.url)
     assert directives(public)["frame-ancestors"] == "'none'"
     assert public["X-Frame-Options"] == "DENY"
+
+
+# --- The client address under production settings -------------------------------------------
+
+ROTATED = [f"127.9.0.{n}" for n in range(12)]
+
+
+@pytest.fixture(scope="module")
+def production_proxy_count():
+    """TRUSTED_PROXY_COUNT as lms.settings.production sets it when the environment is silent."""
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)", DJANGO_DEBUG="0")
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_ignores_x_forwarded_for_unless_told_how_many_proxies_append_to_it():
+    code = (
+        "from django.test import RequestFactory; from lms.ratelimits import client_ip; "
+        "requests = [RequestFactory().get('/', REMOTE_ADDR='127.0.0.1', HTTP_X_FORWARDED_FOR=f'127.9.0.{n}, 127.8.0.{n}') "
+        "for n in range(3)]; "
+        "print(sorted({client_ip(request) for request in requests}))"
+    )
+    by_default = run_manage("shell", "-c", code, DJANGO_DEBUG="0")
+    assert by_default.stdout.strip().splitlines()[-1] == "['127.0.0.1']", by_default.stderr
+    # behind two proxies of ours the second entry from the right is the client; what the client wrote is never used
+    behind_two = run_manage("shell", "-c", code, DJANGO_DEBUG="0", TRUSTED_PROXY_COUNT="2")
+    assert behind_two.stdout.strip().splitlines()[-1] == "['127.9.0.0', '127.9.0.1', '127.9.0.2']", behind_two.stderr
+
+
+def test_a_rotated_x_forwarded_for_does_not_reset_the_verification_budget(client, settings, production_proxy_count):
+    settings.TRUSTED_PROXY_COUNT = production_proxy_count
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "verify": "5/m"}
+    statuses = [
+        client.get("/api/v1/verify/ABCDEFGHJKMNPQRS/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address).status_code
+        for address in ROTATED
+    ]
+    assert statuses.count(429) == len(ROTATED) - 5
+    assert 429 not in statuses[:5]
+
+
+def test_a_rotated_x_forwarded_for_does_not_escape_a_login_lockout(client, settings, production_proxy_count):
+    settings.TRUSTED_PROXY_COUNT = production_proxy_count
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "100/m"}
+    UserFactory(username="petugas-xff")
+    statuses = [
+        client.post(
+            "/accounts/login/",
+            {"username": "petugas-xff" if n < 3 else f"lain-{n}", "password": "salah-sekali"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        ).status_code
+        for n, address in enumerate(ROTATED[:6])
+    ]
+    # the account locks on its third failure, the address on its sixth failure on any account
+    assert statuses == [200, 200, 429, 200, 200, 429]

@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from lms import audit
 from lms.ratelimits import client_ip, rate_limited
+from lms.settings import base as base_settings
 from lms.tests.factories import PASSWORD, UserFactory
 from lms.tests.requirements import missing
 
@@ -23,44 +24,67 @@ LOGIN = "/accounts/login/"
 @pytest.fixture(autouse=True)
 def _small_limits(settings):
     settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "100/m"}
 
 
-def attempt(client, username, password="salah-sekali", ip="10.0.0.1", path=LOGIN):
+def attempt(client, username, password="salah-sekali", ip="127.0.0.1", path=LOGIN):
     return client.post(path, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
+ATTACKER, OWNER = "127.0.0.66", "127.0.0.8"
+LOGIN_PAGES = [LOGIN, "/admin/login/"]
+
+
 class TestLockout:
-    def test_an_account_is_locked_after_repeated_failures_from_any_address(self, client):
-        user = UserFactory(username="petugas-a")
-        for number in range(2):
-            response = attempt(client, "petugas-a", ip=f"10.0.0.{number}")
+    @pytest.mark.parametrize("path", LOGIN_PAGES)
+    def test_a_stranger_locks_only_themselves_out_and_the_owner_still_logs_in(self, path):
+        """Five wrong passwords from one address used to lock the account everywhere:
+        anyone could keep an admin or HR out of their own account."""
+        UserFactory(username="admin-a", is_superuser=True, is_staff=True)
+        attacker = Client()
+        for _ in range(2):
+            response = attempt(attacker, "admin-a", ip=ATTACKER, path=path)
             assert response.status_code == 200
-            assert "Nama pengguna atau kata sandi salah" in response.content.decode()
-        assert attempt(client, "petugas-a", ip="10.0.0.3").status_code == 429  # the third failure locks
-        response = attempt(client, "petugas-a", password=PASSWORD, ip="10.9.9.9")
+        response = attempt(attacker, "admin-a", ip=ATTACKER, path=path)  # the third failure locks
         assert response.status_code == 429
         page = response.content.decode()
-        assert "dikunci sementara" in page
-        assert "Coba lagi setelah 15 menit" in page
-        assert "_auth_user_id" not in client.session
-        assert user.pk  # the account itself is untouched
+        assert "Akun dikunci sementara" in page and "Coba lagi setelah 15 menit" in page
+        assert 'href="/accounts/sandi/lupa/"' in page
+        # even the right password does not get the attacker's address in now
+        assert attempt(attacker, "admin-a", password=PASSWORD, ip=ATTACKER, path=path).status_code == 429
+        assert "_auth_user_id" not in attacker.session
 
-    def test_an_address_is_locked_after_failures_on_several_accounts(self, client):
-        UserFactory(username="petugas-b")
-        for name in ("x1", "x2", "x3"):
-            attempt(client, name, ip="10.0.0.7")
-        response = attempt(client, "petugas-b", password=PASSWORD, ip="10.0.0.7")
-        assert response.status_code == 429
-        # the same account from another address still logs in
-        response = attempt(Client(), "petugas-b", password=PASSWORD, ip="10.0.0.8")
+        owner = Client()
+        response = attempt(owner, "admin-a", password=PASSWORD, ip=OWNER, path=path)
         assert response.status_code == 302
+        assert owner.session["_auth_user_id"]
+        # the owner's login clears their own failures, not the attacker's lockout
+        assert attempt(Client(), "admin-a", password=PASSWORD, ip=ATTACKER, path=path).status_code == 429
 
-    def test_the_wagtail_admin_login_is_covered_too(self, client):
-        UserFactory(username="admin-b", is_superuser=True, is_staff=True)
-        for _ in range(3):
-            attempt(client, "admin-b", path="/admin/login/")
-        assert attempt(client, "admin-b", password=PASSWORD, path="/admin/login/").status_code == 429
+    def test_the_owner_mistyping_from_their_own_address_is_still_locked_there(self, client):
+        UserFactory(username="petugas-a")
+        statuses = [attempt(client, "petugas-a", ip=OWNER).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        assert "Nama pengguna atau kata sandi salah" in attempt(Client(), "petugas-a", ip="127.0.0.9").content.decode()
+
+    @pytest.mark.parametrize("path", LOGIN_PAGES)
+    def test_an_address_trying_many_accounts_is_locked_for_all_of_them(self, path):
+        UserFactory(username="petugas-b", is_superuser=True, is_staff=True)
+        client = Client()
+        # six accounts, two tries each: no account reaches its limit, the address does
+        statuses = [attempt(client, f"x{n // 2}", ip=ATTACKER, path=path).status_code for n in range(6)]
+        assert statuses == [200, 200, 200, 200, 200, 429]
+        response = attempt(client, "petugas-b", password=PASSWORD, ip=ATTACKER, path=path)
+        assert response.status_code == 429
+        assert "Alamat jaringan dikunci sementara" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        # the same account from another address still logs in
+        assert attempt(Client(), "petugas-b", password=PASSWORD, ip=OWNER, path=path).status_code == 302
+
+    def test_the_defaults_lock_the_pair_and_give_an_address_a_higher_limit(self):
+        assert base_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+        assert base_settings.AXES_FAILURE_LIMIT < base_settings.AXES_ADDRESS_FAILURE_LIMIT
 
     def test_an_admin_unlocks_an_account_in_the_wagtail_admin(self, client):
         UserFactory(username="petugas-c")
@@ -76,7 +100,26 @@ class TestLockout:
         assert response.status_code == 302
         assert not AccessAttempt.objects.filter(username="petugas-c").exists()
         assert ModelLogEntry.objects.filter(action=audit.LOCKOUT_RESET, data__target="petugas-c").exists()
-        assert attempt(Client(), "petugas-c", password=PASSWORD, ip="10.0.0.2").status_code == 302
+        assert attempt(Client(), "petugas-c", password=PASSWORD).status_code == 302  # from the locked address
+
+    def test_an_admin_unlocks_one_account_for_one_address_or_a_whole_address(self):
+        UserFactory(username="petugas-h")
+        for _ in range(3):
+            attempt(Client(), "petugas-h", ip=ATTACKER)
+        for n in range(6):
+            attempt(Client(), f"y{n}", ip="127.0.0.77")
+        admin = Client()
+        admin.force_login(UserFactory(username="admin-h", is_superuser=True, is_staff=True))
+        listing = admin.get("/admin/login-terkunci/")
+        assert [(row["username"], row["ip_address"]) for row in listing.context["accounts"]] == [
+            ("petugas-h", ATTACKER)
+        ]
+        assert [row["ip_address"] for row in listing.context["addresses"]] == ["127.0.0.77"]
+
+        admin.post("/admin/login-terkunci/", {"username": "petugas-h", "ip_address": ATTACKER})
+        admin.post("/admin/login-terkunci/", {"ip_address": "127.0.0.77"})
+        assert not AccessAttempt.objects.exists()
+        assert attempt(Client(), "petugas-h", password=PASSWORD, ip=ATTACKER).status_code == 302
 
     def test_only_admins_see_the_unlock_page(self, client):
         from lms import roles
@@ -99,15 +142,15 @@ class TestLockout:
 class TestLoginRateLimit:
     def test_too_many_login_posts_from_one_address_get_429(self, client, settings):
         settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "4/m"}
-        settings.AXES_FAILURE_LIMIT = 100
-        statuses = [attempt(client, f"tebak{n}", ip="10.1.1.1").status_code for n in range(6)]
+        settings.AXES_FAILURE_LIMIT = settings.AXES_ADDRESS_FAILURE_LIMIT = 100
+        statuses = [attempt(client, f"tebak{n}", ip="127.1.1.1").status_code for n in range(6)]
         assert statuses == [200, 200, 200, 200, 429, 429]
-        response = attempt(client, "tebak9", ip="10.1.1.1")
+        response = attempt(client, "tebak9", ip="127.1.1.1")
         assert "Terlalu banyak permintaan" in response.content.decode()
         assert int(response["Retry-After"]) >= 1
         # showing the form is not counted; another address has its own budget
-        assert client.get(LOGIN, REMOTE_ADDR="10.1.1.1").status_code == 200
-        assert attempt(client, "tebak10", ip="10.1.1.2").status_code == 200
+        assert client.get(LOGIN, REMOTE_ADDR="127.1.1.1").status_code == 200
+        assert attempt(client, "tebak10", ip="127.1.1.2").status_code == 200
 
 
 class TestRateLimitDecorator:
@@ -168,10 +211,21 @@ class TestRateLimitDecorator:
             rate_limited("tidak-ada")
 
     def test_the_client_address_behind_trusted_proxies(self, settings):
-        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
-        assert client_ip(request) == "10.0.0.1"  # no proxy configured: X-Forwarded-For is ignored
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.6.6.6, 127.203.0.9")
+        assert client_ip(request) == "127.0.0.1"  # no proxy configured: X-Forwarded-For is ignored
         settings.TRUSTED_PROXY_COUNT = 1
-        assert client_ip(request) == "203.0.113.9"  # the spoofable left-most entry is never used
+        assert client_ip(request) == "127.203.0.9"  # the spoofable left-most entry is never used
+
+    def test_a_forwarded_entry_that_is_no_address_is_not_used(self, client, settings):
+        """A miscounted chain may hand over what the client wrote: it must not reach the lockout records."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="bukan-alamat")
+        assert client_ip(request) == "127.0.0.1"
+        response = client.post(
+            LOGIN, {"username": "siapa", "password": "salah"}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="bukan-alamat"
+        )
+        assert response.status_code == 200
+        assert AccessAttempt.objects.get(username="siapa").ip_address == "127.0.0.1"
 
 
 class TestPasswords:
