@@ -350,23 +350,28 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage, out
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReviewItem:
+    """One question of a graded attempt, holding only what the review policy lets the officer see."""
+
     number: int
-    question: object
-    choices: list  # [(choice, selected: bool, correct: bool | None)]
-    is_correct: bool
-    points_awarded: int
+    text: str
+    provision_label: str
+    choices: list  # [(choice text, selected: bool, correct: bool | None)]; None = not shown
+    is_correct: bool | None  # None = not shown yet
+    explanation: str  # "" = none, or not shown yet
 
 
-def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
-    """The graded attempt as the officer may see it, per the quiz's review policy."""
-    from courses.quiz import attempt_questions, quiz_status, show_correct_answers
+def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt, since=None) -> dict:
+    """The graded attempt as the officer may see it, per the quiz's review policy.
 
-    attempts = list(QuizAttempt.objects.filter(user=user, module=module))
-    since = Enrollment.objects.filter(user=user, course_id=module.course.pk).values_list("renewed_at", flat=True).first()
-    status = quiz_status(user=user, module=module, attempts=attempts, since=since)
-    reveal = show_correct_answers(module=module, attempt=attempt, status=status)
+    `since`: the start of the enrolment's current cycle (Enrollment.renewed_at). The officer's
+    other attempts are counted, not loaded: the page costs the same after one attempt or a thousand.
+    """
+    from courses.quiz import attempt_questions, quiz_status_counted, review_visibility
+
+    status = quiz_status_counted(user=user, module=module, since=since)
+    visible = review_visibility(module=module, status=status)
     answers = {
         answer.question_id: answer
         for answer in attempt.answers.prefetch_related("selected_choices")
@@ -378,10 +383,14 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
         items.append(
             ReviewItem(
                 number=number,
-                question=question,
-                choices=[(choice, choice.pk in selected, choice.is_correct if reveal else None) for choice in choices],
-                is_correct=bool(answer and answer.is_correct),
-                points_awarded=answer.points_awarded if answer else 0,
+                text=question.text,
+                provision_label=question.provision_label,
+                choices=[
+                    (choice.text, choice.pk in selected, choice.is_correct if visible.correct_choices else None)
+                    for choice in choices
+                ],
+                is_correct=bool(answer and answer.is_correct) if visible.feedback else None,
+                explanation=question.explanation if visible.feedback else "",
             )
         )
-    return {"attempt": attempt, "items": items, "quiz": status, "reveal_answers": reveal}
+    return {"attempt": attempt, "items": items, "quiz": status, "review": visible}

@@ -281,9 +281,16 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     @path("", name="lesson")
     def lesson(self, request):
         from courses import services
+        from courses.selectors import module_context_for_user
 
-        services.module_open(user=request.user, module=self, outline=self.outline(request))
-        return self.render(request)
+        if getattr(request, "is_preview", False):  # a draft, seen by its editor: nothing to record
+            return self.render(request)
+        outline = self.outline(request)
+        services.module_open(user=request.user, module=self, outline=outline)
+        # Only the lesson shows the officer's place in the course and the quiz history;
+        # the quiz form and result pages read what they show themselves.
+        context = module_context_for_user(user=request.user, module=self, course=self.course, outline=outline)
+        return self.render(request, context_overrides=context)
 
     @path("selesai/", name="complete")
     def complete(self, request):
@@ -364,10 +371,14 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
         attempt = self._attempt_or_404(request, attempt_id)
         if attempt.status == "in_progress":
             return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
+        enrollment = self.outline(request).enrollment  # built by serve() for the access check
+        review = attempt_review(
+            user=request.user, module=self, attempt=attempt, since=enrollment.renewed_at if enrollment else None
+        )
         return self.render(
             request,
             template="courses/module_quiz_result.html",
-            context_overrides={"course": self.course, **attempt_review(user=request.user, module=self, attempt=attempt)},
+            context_overrides={"course": self.course, **review},
         )
 
     def outline(self, request):
@@ -384,18 +395,10 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
         return cached[1]
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import module_context_for_user
-
         from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        if not preview:
-            context.update(
-                module_context_for_user(
-                    user=request.user, module=self, course=self.course, outline=self.outline(request)
-                )
-            )
         # The lesson is the same for every officer: rendered once per content version (a
         # preview shows a draft, so its key never matches a live entry).
         context["shared_content_version"] = f"preview-{uuid.uuid4().hex}" if preview else scope_version(CONTENT)
