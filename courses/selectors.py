@@ -24,6 +24,9 @@ class ModuleState:
     IN_PROGRESS = "in_progress"
     AVAILABLE = "available"
     LOCKED = "locked"
+    # A live module the officer has not done in a course they completed: published (or
+    # published again) after the completion. Open and optional until the next renewal.
+    NEW = "new"
 
 
 @dataclass
@@ -35,13 +38,27 @@ class ModuleRow:
 
 @dataclass
 class CourseProgress:
+    """One officer's standing in one course, the same on every page that shows it.
+
+    Built only by `course_progress` (the rule); My learning, the course and module pages,
+    the catalog and HR's officer page all read it. A completed course stays completed:
+    modules published after the completion are NEW, left out of the counts, and shown
+    as "N modul baru".
+    """
+
     course: CoursePage
     enrollment: Enrollment | None
     rows: list[ModuleRow] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
+    def module_count(self) -> int:
+        """Every live module of the course, new ones included (the course's size)."""
         return len(self.rows)
+
+    @property
+    def total(self) -> int:
+        """The modules that count towards completion: every live one, except NEW ones."""
+        return sum(1 for row in self.rows if row.state != ModuleState.NEW)
 
     @property
     def completed(self) -> int:
@@ -49,7 +66,17 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
+        if self.is_completed:
+            return 100
         return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def new_modules(self) -> list["ModuleLink"]:
+        return [row.module for row in self.rows if row.state == ModuleState.NEW]
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_modules)
 
     @property
     def is_enrolled(self) -> bool:
@@ -170,23 +197,46 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
         progress = dict(
             ModuleProgress.objects.filter(user=user, course_id__in=course_ids).values_list("module_id", "completed_at")
         )
-    result = {}
-    for course in courses:
-        summary = result[course.pk] = CourseProgress(course=course, enrollment=enrollments.get(course.pk))
-        for module in structures[course.pk]:
-            opened = module.pk in progress
-            if opened and progress[module.pk]:
-                state = ModuleState.COMPLETED
-            elif summary.enrollment is None:
-                state = ModuleState.LOCKED
-            elif any(row.state != ModuleState.COMPLETED for row in summary.rows):
-                state = ModuleState.LOCKED
-            elif opened:
-                state = ModuleState.IN_PROGRESS
-            else:
-                state = ModuleState.AVAILABLE
-            summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_quiz))
-    return result
+    return {
+        course.pk: course_progress(
+            course=course, enrollment=enrollments.get(course.pk), modules=structures[course.pk], progress=progress
+        )
+        for course in courses
+    }
+
+
+def course_progress(
+    *, course: CoursePage, enrollment: Enrollment | None, modules, progress: dict[int, object]
+) -> CourseProgress:
+    """The rule for an officer's progress in a course; every page's progress is built here.
+
+    `modules`: the course's live modules in order (ModuleLink); `progress`: the officer's
+    module id → completion time (None while only opened). Modules open in order. A
+    completed enrolment stays completed when a module is published later (its certificate
+    stands): the officer's modules not done are then NEW, open and optional, and left out
+    of the counts, until a renewal (services.enrollment_renew) clears the completion and
+    every live module counts again.
+    """
+    summary = CourseProgress(course=course, enrollment=enrollment)
+    completed_course = summary.is_completed
+    blocked = False  # an earlier module is not completed yet
+    for module in modules:
+        opened = module.pk in progress
+        if opened and progress[module.pk]:
+            state = ModuleState.COMPLETED
+        elif enrollment is None:
+            state = ModuleState.LOCKED
+        elif completed_course:
+            state = ModuleState.NEW
+        elif blocked:
+            state = ModuleState.LOCKED
+        elif opened:
+            state = ModuleState.IN_PROGRESS
+        else:
+            state = ModuleState.AVAILABLE
+        blocked = blocked or state != ModuleState.COMPLETED
+        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_quiz))
+    return summary
 
 
 @dataclass(frozen=True)
