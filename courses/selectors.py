@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from wagtail import hooks
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
 from lms.cache import CONTENT, scope_version
@@ -355,6 +356,19 @@ def course_outline_for_user(*, user, course: CoursePage) -> CourseProgress:
 def course_cards_for_user(*, user, courses: list[CoursePage]) -> list[CourseProgress]:
     summaries = progress_for_courses(user=user, courses=courses)
     return [summaries[course.pk] for course in courses]
+
+
+# Apps above courses say what a completed course led to (the certificates app: the officer's
+# certificate) by registering a function with this Wagtail hook; courses knows nothing of them.
+COMPLETION_NEXT_STEP_HOOK = "course_completion_next_step"
+
+
+def completion_next_steps(*, user, course: CoursePage) -> list:
+    """What to show an officer who completed `course`, from every app registered with
+    COMPLETION_NEXT_STEP_HOOK: `fn(user=, course=)` returns None or an object with a
+    `template_name`, rendered with it as `step`."""
+    steps = (function(user=user, course=course) for function in hooks.get_hooks(COMPLETION_NEXT_STEP_HOOK))
+    return [step for step in steps if step is not None]
 
 
 def my_learning_for_user(*, user) -> list[CourseProgress]:
