@@ -70,7 +70,7 @@ def test_each_share_link_has_a_copy_button_worked_by_a_static_script(client, cou
     field = soup.find(id=button["data-copy-target"])
     assert field.name == "input" and field["value"] == rendered.verification_url
     assert soup.find("label", attrs={"for": field["id"]}).get_text(strip=True) == "Tautan verifikasi untuk dibagikan"
-    assert soup.find(id=button["data-copy-status"])["role"] == "status"
+    assert soup.find(id=button["data-copy-status"])["aria-live"] == "polite", "the confirmation is announced"
     assert soup.find(id=f"sertifikat-{rendered.pk}") is not None and soup.find(id=f"sertifikat-{revoked.pk}") is not None
     scripts = soup.find_all("script")
     assert [script.get("src") for script in scripts if script.get("src", "").endswith("copy-link.js")]

@@ -17,7 +17,7 @@ def test_copy_button_puts_the_verification_link_on_the_clipboard(demo, page, sho
     shots.take(page, "before copying")
 
     button.click()
-    expect(card.get_by_role("status")).to_have_text("Tautan disalin")
+    expect(card.locator(".share-status")).to_have_text("Tautan disalin")
     assert page.evaluate("navigator.clipboard.readText()") == link
     shots.take(page, "copied")
 
