@@ -8,6 +8,7 @@ accepted. It is shown in groups of four: `7K3M-Q9XD-4F2B-NR8T`.
 
 import re
 import secrets
+from urllib.parse import unquote
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 16 × 5 bits = 80 random bits
@@ -25,6 +26,33 @@ def code_normalize(typed: str) -> str | None:
     if len(code) != CODE_LENGTH or any(symbol not in ALPHABET for symbol in code):
         return None
     return code
+
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)  # "host:8000/..." is a port, not a scheme
+
+
+class NotAVerificationLink(ValueError):
+    """Text that is a link (it has a slash), but not to a certificate's verification page."""
+
+
+def code_from_typed(typed: str) -> str:
+    """What to normalise of a typed or pasted value: the code itself, or the code in a pasted link.
+
+    A verification link is `http(s)://host/verify/<code>/` (the QR code's and the share link's
+    form), also without its scheme or with `api/v1/` before `verify/`; only the code is taken
+    from it, whatever the host: a certificate printed under an older address still verifies here.
+    """
+    text = (typed or "").strip()
+    if "/" not in text:
+        return text
+    scheme = _SCHEME.match(text)
+    if scheme and scheme[1].lower() not in ("http", "https"):
+        raise NotAVerificationLink(text)
+    path = re.split(r"[?#]", re.sub(r"^https?://", "", text, flags=re.IGNORECASE), maxsplit=1)[0]
+    segments = [segment for segment in path.split("/") if segment]
+    if len(segments) < 2 or segments[-2].lower() != "verify":
+        raise NotAVerificationLink(text)
+    return unquote(segments[-1])
 
 
 def code_display(code: str) -> str:

@@ -2,9 +2,11 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail import hooks
 
-from certificates import services
+from certificates import selectors, services
 from certificates.models import Program
+from courses.selectors import COMPLETION_NEXT_STEP_HOOK
 from courses.signals import course_completed
 from lms import cache
 from lms.cache_invalidation import invalidate_now_and_on_commit
@@ -13,6 +15,10 @@ from lms.cache_invalidation import invalidate_now_and_on_commit
 @receiver(course_completed, dispatch_uid="certificates.issue_on_course_completed")
 def issue_on_course_completed(sender, *, user, course, **kwargs):
     services.certificates_for_completion(user=user, course=course)
+
+
+# A completed course's page and its last quiz result show the certificate it earned.
+hooks.register(COMPLETION_NEXT_STEP_HOOK, selectors.certificate_next_step)
 
 
 @receiver(post_save, sender=Program, dispatch_uid="certificates.choices_on_program_save")

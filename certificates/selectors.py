@@ -1,6 +1,7 @@
 """Reads for certificates: verification, an officer's certificates, templates, permissions."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certificates.codes import code_normalize
-from certificates.models import Certificate, CertificateTemplate, RevocationReason
+from certificates.models import Certificate, CertificateStatus, CertificateTemplate, RevocationReason
 from lms import roles
 from lms.validators import mask_nip
 
@@ -95,6 +96,43 @@ def renewable_ids(certificates) -> set[int]:
         and certificate.status == "expired"
         and certificate.cycle == latest_cycle[certificate.course_id]
     }
+
+
+@dataclass(frozen=True)
+class CertificateNextStep:
+    """What completing a course earned, for the course page and the last quiz result.
+
+    `certificate`: the course's certificate of the latest cycle (None while it is being
+    issued); `programs`: valid certificates of programs the course belongs to.
+    """
+
+    certificate: Certificate | None
+    programs: tuple[Certificate, ...]
+    template_name = "certificates/includes/next_step.html"
+
+    @property
+    def preparing(self) -> bool:
+        """Issued or not yet, no PDF to hand out yet (the worker renders it)."""
+        certificate = self.certificate
+        return certificate is None or (certificate.status == CertificateStatus.VALID and not certificate.pdf_ready)
+
+
+def certificate_next_step(*, user, course) -> CertificateNextStep:
+    """The officer's certificate for a completed course, and program certificates it is part of (one query)."""
+    found = list(
+        Certificate.objects.filter(holder=user)
+        .filter(Q(course_id=course.pk) | Q(program__program_courses__course_id=course.pk))
+        .with_status()
+        .order_by("-cycle", "-pk")
+    )
+    certificate = next((c for c in found if c.course_id == course.pk), None)
+    programs, seen = [], set()
+    for candidate in found:
+        if candidate.program_id and candidate.program_id not in seen:
+            seen.add(candidate.program_id)
+            if candidate.status == CertificateStatus.VALID:
+                programs.append(candidate)
+    return CertificateNextStep(certificate=certificate, programs=tuple(programs))
 
 
 def is_certificate_admin(user) -> bool:

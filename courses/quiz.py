@@ -299,14 +299,56 @@ def quiz_attempt_submit(
     return attempt
 
 
-def show_correct_answers(*, module: ModulePage, attempt: QuizAttempt, status: QuizStatus) -> bool:
+def quiz_status_counted(*, user, module: ModulePage, since=None) -> QuizStatus:
+    """The officer's standing at a module's quiz, counted by the database instead of loading the history.
+
+    One aggregate query, however many attempts there are; a second one loads the open attempt
+    only when there is one (at most one per officer and module). `since`: as for `quiz_status`.
+    """
+    attempts = QuizAttempt.objects.filter(user=user, module=module)
+    in_cycle = Q(started_at__gte=since) if since is not None else Q()
+    counts = attempts.aggregate(
+        used=Count("pk", filter=in_cycle),
+        passed=Count("pk", filter=in_cycle & Q(passed=True)),
+        open=Count("pk", filter=in_cycle & Q(status=AttemptStatus.IN_PROGRESS)),
+    )
+    open_attempt = None
+    if counts["open"]:
+        open_attempt = attempts.filter(in_cycle, status=AttemptStatus.IN_PROGRESS).first()
+        if open_attempt is not None and is_overdue(open_attempt):
+            open_attempt = None
+    return _status(module, used=counts["used"], passed=counts["passed"] > 0, open_attempt=open_attempt)
+
+
+@dataclass(frozen=True)
+class ReviewVisibility:
+    """What the review of a graded attempt may show the officer.
+
+    Everything that tells a right answer (a question marked right or wrong, an explanation,
+    the right choices marked) waits until the quiz is decided for the officer: passed, or
+    no attempt left and none open. Shown earlier, failing on purpose and reading the review
+    would pass the next attempt. Only a quiz whose trainer chose "always" shows it at once.
+    """
+
+    feedback: bool  # per question: right or wrong, and its explanation
+    correct_choices: bool  # the right choices marked
+    decided: bool  # the officer has passed, or has no attempt left
+
+    @property
+    def withheld(self) -> bool:
+        """Something is held back now that the officer will see once the quiz is decided."""
+        return not self.decided and not self.feedback
+
+
+def review_visibility(*, module: ModulePage, status: QuizStatus) -> ReviewVisibility:
+    decided = status.passed or (status.attempts_left == 0 and status.open_attempt is None)
     policy = module.quiz_review_policy
     if policy == ReviewPolicy.ALWAYS:
-        return True
+        return ReviewVisibility(feedback=True, correct_choices=True, decided=decided)
     if policy == ReviewPolicy.AFTER_PASS_OR_LAST:
-        # "Last" means the last attempt is over: while it is open, its key must stay hidden.
-        return status.passed or (status.attempts_left == 0 and status.open_attempt is None)
-    return False
+        return ReviewVisibility(feedback=decided, correct_choices=decided, decided=decided)
+    # RESULT_ONLY: right or wrong and the explanations once decided; the right choices never.
+    return ReviewVisibility(feedback=decided, correct_choices=False, decided=decided)
 
 
 def module_is_completed(*, user, module: ModulePage) -> bool:

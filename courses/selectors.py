@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from wagtail import hooks
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
 from lms.cache import CONTENT, scope_version
@@ -24,6 +25,9 @@ class ModuleState:
     IN_PROGRESS = "in_progress"
     AVAILABLE = "available"
     LOCKED = "locked"
+    # A live module the officer has not done in a course they completed: published (or
+    # published again) after the completion. Open and optional until the next renewal.
+    NEW = "new"
 
 
 @dataclass
@@ -35,13 +39,27 @@ class ModuleRow:
 
 @dataclass
 class CourseProgress:
+    """One officer's standing in one course, the same on every page that shows it.
+
+    Built only by `course_progress` (the rule); My learning, the course and module pages,
+    the catalog and HR's officer page all read it. A completed course stays completed:
+    modules published after the completion are NEW, left out of the counts, and shown
+    as "N modul baru".
+    """
+
     course: CoursePage
     enrollment: Enrollment | None
     rows: list[ModuleRow] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
+    def module_count(self) -> int:
+        """Every live module of the course, new ones included (the course's size)."""
         return len(self.rows)
+
+    @property
+    def total(self) -> int:
+        """The modules that count towards completion: every live one, except NEW ones."""
+        return sum(1 for row in self.rows if row.state != ModuleState.NEW)
 
     @property
     def completed(self) -> int:
@@ -49,7 +67,17 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
+        if self.is_completed:
+            return 100
         return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def new_modules(self) -> list["ModuleLink"]:
+        return [row.module for row in self.rows if row.state == ModuleState.NEW]
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_modules)
 
     @property
     def is_enrolled(self) -> bool:
@@ -170,23 +198,46 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
         progress = dict(
             ModuleProgress.objects.filter(user=user, course_id__in=course_ids).values_list("module_id", "completed_at")
         )
-    result = {}
-    for course in courses:
-        summary = result[course.pk] = CourseProgress(course=course, enrollment=enrollments.get(course.pk))
-        for module in structures[course.pk]:
-            opened = module.pk in progress
-            if opened and progress[module.pk]:
-                state = ModuleState.COMPLETED
-            elif summary.enrollment is None:
-                state = ModuleState.LOCKED
-            elif any(row.state != ModuleState.COMPLETED for row in summary.rows):
-                state = ModuleState.LOCKED
-            elif opened:
-                state = ModuleState.IN_PROGRESS
-            else:
-                state = ModuleState.AVAILABLE
-            summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_quiz))
-    return result
+    return {
+        course.pk: course_progress(
+            course=course, enrollment=enrollments.get(course.pk), modules=structures[course.pk], progress=progress
+        )
+        for course in courses
+    }
+
+
+def course_progress(
+    *, course: CoursePage, enrollment: Enrollment | None, modules, progress: dict[int, object]
+) -> CourseProgress:
+    """The rule for an officer's progress in a course; every page's progress is built here.
+
+    `modules`: the course's live modules in order (ModuleLink); `progress`: the officer's
+    module id → completion time (None while only opened). Modules open in order. A
+    completed enrolment stays completed when a module is published later (its certificate
+    stands): the officer's modules not done are then NEW, open and optional, and left out
+    of the counts, until a renewal (services.enrollment_renew) clears the completion and
+    every live module counts again.
+    """
+    summary = CourseProgress(course=course, enrollment=enrollment)
+    completed_course = summary.is_completed
+    blocked = False  # an earlier module is not completed yet
+    for module in modules:
+        opened = module.pk in progress
+        if opened and progress[module.pk]:
+            state = ModuleState.COMPLETED
+        elif enrollment is None:
+            state = ModuleState.LOCKED
+        elif completed_course:
+            state = ModuleState.NEW
+        elif blocked:
+            state = ModuleState.LOCKED
+        elif opened:
+            state = ModuleState.IN_PROGRESS
+        else:
+            state = ModuleState.AVAILABLE
+        blocked = blocked or state != ModuleState.COMPLETED
+        summary.rows.append(ModuleRow(module=module, state=state, has_quiz=module.has_quiz))
+    return summary
 
 
 @dataclass(frozen=True)
@@ -307,6 +358,19 @@ def course_cards_for_user(*, user, courses: list[CoursePage]) -> list[CourseProg
     return [summaries[course.pk] for course in courses]
 
 
+# Apps above courses say what a completed course led to (the certificates app: the officer's
+# certificate) by registering a function with this Wagtail hook; courses knows nothing of them.
+COMPLETION_NEXT_STEP_HOOK = "course_completion_next_step"
+
+
+def completion_next_steps(*, user, course: CoursePage) -> list:
+    """What to show an officer who completed `course`, from every app registered with
+    COMPLETION_NEXT_STEP_HOOK: `fn(user=, course=)` returns None or an object with a
+    `template_name`, rendered with it as `step`."""
+    steps = (function(user=user, course=course) for function in hooks.get_hooks(COMPLETION_NEXT_STEP_HOOK))
+    return [step for step in steps if step is not None]
+
+
 def my_learning_for_user(*, user) -> list[CourseProgress]:
     """The officer's enrolled courses, most recently active first."""
     enrollments = (
@@ -350,23 +414,28 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage, out
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReviewItem:
+    """One question of a graded attempt, holding only what the review policy lets the officer see."""
+
     number: int
-    question: object
-    choices: list  # [(choice, selected: bool, correct: bool | None)]
-    is_correct: bool
-    points_awarded: int
+    text: str
+    provision_label: str
+    choices: list  # [(choice text, selected: bool, correct: bool | None)]; None = not shown
+    is_correct: bool | None  # None = not shown yet
+    explanation: str  # "" = none, or not shown yet
 
 
-def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
-    """The graded attempt as the officer may see it, per the quiz's review policy."""
-    from courses.quiz import attempt_questions, quiz_status, show_correct_answers
+def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt, since=None) -> dict:
+    """The graded attempt as the officer may see it, per the quiz's review policy.
 
-    attempts = list(QuizAttempt.objects.filter(user=user, module=module))
-    since = Enrollment.objects.filter(user=user, course_id=module.course.pk).values_list("renewed_at", flat=True).first()
-    status = quiz_status(user=user, module=module, attempts=attempts, since=since)
-    reveal = show_correct_answers(module=module, attempt=attempt, status=status)
+    `since`: the start of the enrolment's current cycle (Enrollment.renewed_at). The officer's
+    other attempts are counted, not loaded: the page costs the same after one attempt or a thousand.
+    """
+    from courses.quiz import attempt_questions, quiz_status_counted, review_visibility
+
+    status = quiz_status_counted(user=user, module=module, since=since)
+    visible = review_visibility(module=module, status=status)
     answers = {
         answer.question_id: answer
         for answer in attempt.answers.prefetch_related("selected_choices")
@@ -378,10 +447,14 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt) -> dict:
         items.append(
             ReviewItem(
                 number=number,
-                question=question,
-                choices=[(choice, choice.pk in selected, choice.is_correct if reveal else None) for choice in choices],
-                is_correct=bool(answer and answer.is_correct),
-                points_awarded=answer.points_awarded if answer else 0,
+                text=question.text,
+                provision_label=question.provision_label,
+                choices=[
+                    (choice.text, choice.pk in selected, choice.is_correct if visible.correct_choices else None)
+                    for choice in choices
+                ],
+                is_correct=bool(answer and answer.is_correct) if visible.feedback else None,
+                explanation=question.explanation if visible.feedback else "",
             )
         )
-    return {"attempt": attempt, "items": items, "quiz": status, "reveal_answers": reveal}
+    return {"attempt": attempt, "items": items, "quiz": status, "review": visible}

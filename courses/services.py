@@ -68,7 +68,8 @@ def module_access(*, user, module: ModulePage, course: CoursePage, outline=None)
             return ModuleAccess(allowed=True)
         return ModuleAccess(allowed=False, message=_("Daftar ke kursus ini terlebih dahulu untuk membuka modulnya."))
     earlier = [row for row in outline.rows if row.module.path < module.path]
-    if any(row.state != ModuleState.COMPLETED for row in earlier):
+    # A module new since the officer completed the course is optional: it holds nothing back.
+    if any(row.state not in (ModuleState.COMPLETED, ModuleState.NEW) for row in earlier):
         return ModuleAccess(
             allowed=False,
             message=_("Selesaikan modul sebelumnya terlebih dahulu; modul dibuka secara berurutan."),
@@ -98,7 +99,8 @@ def module_open(*, user, module: ModulePage, outline=None) -> None:
     if enrollment is None:
         return
     row = next((row for row in outline.rows if row.module.pk == module.pk), None)
-    if row is None or row.state not in (ModuleState.IN_PROGRESS, ModuleState.COMPLETED):
+    # A NEW module (published after the course was completed) is optional: opening it records nothing.
+    if row is None or row.state not in (ModuleState.IN_PROGRESS, ModuleState.COMPLETED, ModuleState.NEW):
         try:
             with transaction.atomic():
                 ModuleProgress.objects.get_or_create(user=user, module=module, defaults={"course": course})

@@ -121,6 +121,81 @@ def test_verify_form_page_without_a_code(client):
     assert "Kode verifikasi" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://localhost/verify/{code}/",
+        "http://127.0.0.1:8031/verify/{display}/",
+        "  HTTP://127.0.0.1:8031/VERIFY/{lower}  ",
+        "https://localhost/verify/{display}/?utm_source=wa#hasil",
+        "localhost:8000/verify/{code}/",
+        "/verify/{display}/",
+        "https://localhost/api/v1/verify/{code}/",
+        "https://localhost/verify/{spaced}/",
+    ],
+)
+def test_verify_form_takes_the_code_from_a_pasted_verification_link(client, valid, pasted):
+    display = code_display(valid.code)
+    typed = pasted.format(
+        code=valid.code, display=display, lower=display.lower(), spaced=display.replace("-", "%20")
+    )
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == f"/verify/{valid.code}/"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://localhost/certificates/12/pdf/",
+        "https://localhost/verify/",
+        "ftp://localhost/verify/{code}/",
+        "javascript:alert(1)//verify/{code}/",
+    ],
+)
+def test_verify_form_explains_a_link_that_is_not_a_verification_link(client, valid, pasted):
+    response = client.get("/verify/", {"code": pasted.format(code=valid.code)})
+    assert response.status_code == 200
+    assert "Tautan ini bukan tautan verifikasi sertifikat." in response.content.decode()
+
+
+def test_verify_form_explains_a_verification_link_with_a_mistyped_code(client):
+    response = client.get("/verify/", {"code": "https://localhost/verify/7K3M-Q9XD/"})
+    assert response.status_code == 200
+    assert "Kode verifikasi terdiri dari 16 huruf dan angka" in response.content.decode()
+
+
+def test_verify_help_says_where_the_pdf_prints_the_code(client, valid):
+    """The PDF prints the code to the right of the QR code (read back from the rendered PDF),
+    and the form's help says so."""
+    import io
+
+    from pypdf import PdfReader
+
+    certificate = certificate_render(certificate=valid)
+    with certificate.pdf.open("rb") as stored:
+        page = PdfReader(io.BytesIO(stored.read())).pages[0]
+    images, texts = [], {}
+
+    def operator(op, args, cm, tm):
+        if op == b"Do":  # an image fills the unit square of the current matrix
+            images.append((cm[4], cm[4] + cm[0], cm[5], cm[5] + cm[3]))
+
+    def text(value, cm, tm, font, size):
+        # The text's origin in page space: the text matrix times the current matrix.
+        texts[value.strip()] = (tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    assert len(images) == 1, "the QR code is the page's only image here"
+    left, right, bottom, top = images[0]
+    x, y = texts[code_display(valid.code)]
+    assert x > right and bottom <= y <= top, "the code is printed beside the QR code, to its right"
+
+    help_text = client.get("/verify/").content.decode()
+    assert "di sebelah kanan kode QR" in help_text
+    assert "di bawah kode QR" not in help_text
+
+
 class _Headings(HTMLParser):
     def __init__(self):
         super().__init__()

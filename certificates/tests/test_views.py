@@ -52,6 +52,31 @@ def test_my_certificates_lists_states_downloads_preparing_and_share_links(client
     assert "Berlaku" in html
 
 
+def test_each_share_link_has_a_copy_button_worked_by_a_static_script(client, course, officer, rendered):
+    """"Salin tautan" copies the field beside it (the browser test clicks it: lms/tests/e2e/test_copy_link.py).
+    The button is hidden until the script shows it: without JavaScript the link is there to copy by hand."""
+    from bs4 import BeautifulSoup
+
+    revoked = make_certificate(holder=officer, course=make_course(agency=course.agency, title="Dicabut", slug="dicabut"),
+                               revoked=True)
+    client.force_login(officer)
+    soup = BeautifulSoup(client.get("/my/certificates/").content.decode(), "html.parser")
+    buttons = soup.select("button.copy-link")
+    assert len(buttons) == 1, "one per certificate that may be shared (not the revoked one)"
+    button = buttons[0]
+    assert button.get_text(strip=True) == "Salin tautan"
+    assert button["type"] == "button" and button.has_attr("hidden")
+    assert button["data-copied-text"] == "Tautan disalin"
+    field = soup.find(id=button["data-copy-target"])
+    assert field.name == "input" and field["value"] == rendered.verification_url
+    assert soup.find("label", attrs={"for": field["id"]}).get_text(strip=True) == "Tautan verifikasi untuk dibagikan"
+    assert soup.find(id=button["data-copy-status"])["aria-live"] == "polite", "the confirmation is announced"
+    assert soup.find(id=f"sertifikat-{rendered.pk}") is not None and soup.find(id=f"sertifikat-{revoked.pk}") is not None
+    scripts = soup.find_all("script")
+    assert [script.get("src") for script in scripts if script.get("src", "").endswith("copy-link.js")]
+    assert all(script.get("src") for script in scripts), "no inline script (the CSP forbids it)"
+
+
 def test_header_links_to_my_certificates(client, officer):
     client.force_login(officer)
     assert "/my/certificates/" in client.get("/my/learning/").content.decode()

@@ -149,11 +149,13 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
         return ModulePage.objects.live().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_outline_for_user
+        from courses.selectors import completion_next_steps, course_outline_for_user
         from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline_for_user(user=request.user, course=self)
+        outline = context["outline"] = course_outline_for_user(user=request.user, course=self)
+        if outline.is_completed:  # the certificate it earned
+            context["next_steps"] = completion_next_steps(user=request.user, course=self)
         # The course's description and facts are the same for everyone: cached as a fragment
         # under the content version, so a logged-in officer's page reuses them too.
         # A preview shows a draft: its key never matches a live entry (nor another preview).
@@ -281,9 +283,16 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     @path("", name="lesson")
     def lesson(self, request):
         from courses import services
+        from courses.selectors import module_context_for_user
 
-        services.module_open(user=request.user, module=self, outline=self.outline(request))
-        return self.render(request)
+        if getattr(request, "is_preview", False):  # a draft, seen by its editor: nothing to record
+            return self.render(request)
+        outline = self.outline(request)
+        services.module_open(user=request.user, module=self, outline=outline)
+        # Only the lesson shows the officer's place in the course and the quiz history;
+        # the quiz form and result pages read what they show themselves.
+        context = module_context_for_user(user=request.user, module=self, course=self.course, outline=outline)
+        return self.render(request, context_overrides=context)
 
     @path("selesai/", name="complete")
     def complete(self, request):
@@ -359,15 +368,23 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
 
     @path("kuis/<int:attempt_id>/hasil/", name="quiz_result")
     def quiz_result(self, request, attempt_id):
-        from courses.selectors import attempt_review
+        from courses.selectors import attempt_review, completion_next_steps
 
         attempt = self._attempt_or_404(request, attempt_id)
         if attempt.status == "in_progress":
             return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
+        outline = self.outline(request)  # built by serve() for the access check
+        enrollment = outline.enrollment
+        review = attempt_review(
+            user=request.user, module=self, attempt=attempt, since=enrollment.renewed_at if enrollment else None
+        )
+        # A pass that completed the course: what it earned is the next step.
+        if attempt.passed and outline.is_completed:
+            review["next_steps"] = completion_next_steps(user=request.user, course=self.course)
         return self.render(
             request,
             template="courses/module_quiz_result.html",
-            context_overrides={"course": self.course, **attempt_review(user=request.user, module=self, attempt=attempt)},
+            context_overrides={"course": self.course, **review},
         )
 
     def outline(self, request):
@@ -384,18 +401,10 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
         return cached[1]
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import module_context_for_user
-
         from lms.cache import CONTENT, scope_version
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        if not preview:
-            context.update(
-                module_context_for_user(
-                    user=request.user, module=self, course=self.course, outline=self.outline(request)
-                )
-            )
         # The lesson is the same for every officer: rendered once per content version (a
         # preview shows a draft, so its key never matches a live entry).
         context["shared_content_version"] = f"preview-{uuid.uuid4().hex}" if preview else scope_version(CONTENT)

@@ -397,67 +397,166 @@ class TestGrading:
 # --- review policy ---------------------------------------------------------
 
 
+EXPLANATION = "Calon pekerja migran harus berusia minimal 18 tahun (Pasal 5 UU 18/2017)."
+WITHHELD_AFTER_PASS_OR_LAST = (
+    "Benar atau salah per soal, penjelasan, dan jawaban yang benar ditampilkan setelah Anda lulus atau kesempatan habis."
+)
+WITHHELD_RESULT_ONLY = "Benar atau salah per soal dan penjelasannya ditampilkan setelah Anda lulus atau kesempatan habis."
+
+
+def review_html(response) -> str:
+    """The review list of a result page (the questions, choices and whatever feedback is shown)."""
+    match = re.search(r'<ol class="review">.*?</ol>', text(response), re.DOTALL)
+    assert match, "no review on the result page"
+    return match[0]
+
+
+def review_leaks(response) -> list[str]:
+    """Everything on a result page that tells a right answer, as found there."""
+    page, review = text(response), review_html(response)
+    found = []
+    if EXPLANATION in page or 'class="explanation"' in page:
+        found.append("explanation")
+    if CORRECT_BADGE in page:
+        found.append("correct choice marked")
+    if re.search(r">(Benar|Salah)</span>", review):
+        found.append("question marked right or wrong")
+    return found
+
+
+def explained_module(course, **kwargs):
+    """A true/false question, whose every bit of feedback gives the answer away, and two more."""
+    questions = [
+        {"text": "Usia minimal calon pekerja migran 21 tahun.", "kind": QuestionKind.TRUE_FALSE,
+         "explanation": EXPLANATION, "choices": [("Benar", False), ("Salah", True)]},
+        *quiz_questions(2, explanation=EXPLANATION),
+    ]
+    return quiz_module(course, questions=questions, **kwargs)
+
+
 class TestReviewPolicy:
-    def test_result_only_never_shows_the_correct_answers(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.RESULT_ONLY, quiz_max_attempts=2)
+    """What a result page shows, per review policy: a failed attempt's review may not give the
+    answers away while the officer can still try again (issue 13: failed on purpose, read, passed)."""
+
+    @pytest.mark.parametrize("policy", [ReviewPolicy.AFTER_PASS_OR_LAST, ReviewPolicy.RESULT_ONLY])
+    def test_a_failed_attempt_gives_nothing_away_while_attempts_remain(self, officer_client, course, policy):
+        module = explained_module(course, quiz_review_policy=policy, quiz_max_attempts=3)
+        failed = take_quiz(officer_client, module, correct=False)
+
+        response = officer_client.get(result_url(module, failed))
+        assert review_leaks(response) == []
+        review = review_html(response)
+        assert review.count("Jawaban Anda:") == 3, "the officer still sees what they answered"
+        assert "Usia minimal calon pekerja migran 21 tahun." in review
+        withheld = WITHHELD_AFTER_PASS_OR_LAST if policy == ReviewPolicy.AFTER_PASS_OR_LAST else WITHHELD_RESULT_ONLY
+        assert withheld in text(response)
+
+    @pytest.mark.parametrize("policy", [ReviewPolicy.AFTER_PASS_OR_LAST, ReviewPolicy.RESULT_ONLY])
+    def test_with_unlimited_attempts_nothing_is_given_away_before_a_pass(self, officer_client, course, policy):
+        module = explained_module(course, quiz_review_policy=policy, quiz_max_attempts=0)
+        failed = take_quiz(officer_client, module, correct=False)
+        take_quiz(officer_client, module, correct=False)
+
+        response = officer_client.get(result_url(module, failed))
+        assert review_leaks(response) == []
+        assert "ditampilkan setelah Anda lulus." in text(response)
+        assert "kesempatan habis" not in text(response), "attempts never run out here"
+
+    def test_after_pass_or_last_shows_everything_once_passed(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=3)
         failed = take_quiz(officer_client, module, correct=False)
         passed = take_quiz(officer_client, module)
 
         for attempt in (failed, passed):
-            page = text(officer_client.get(result_url(module, attempt)))
-            assert CORRECT_BADGE not in page
-            assert ">Benar</span>" in page or ">Salah</span>" in page
+            response = officer_client.get(result_url(module, attempt))
+            assert review_leaks(response) == ["explanation", "correct choice marked", "question marked right or wrong"]
+            assert text(response).count(CORRECT_BADGE) == 3
+            assert WITHHELD_AFTER_PASS_OR_LAST not in text(response)
 
-    def test_result_only_does_not_promise_the_answers_later(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.RESULT_ONLY)
-        attempt = take_quiz(officer_client, module)
-
-        page = text(officer_client.get(result_url(module, attempt)))
-        assert "Jawaban yang benar ditampilkan setelah Anda lulus atau kesempatan habis." not in page
-
-    def test_always_shows_the_correct_answers_even_after_a_fail(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.ALWAYS)
-        attempt = take_quiz(officer_client, module, correct=False)
-
-        page = text(officer_client.get(result_url(module, attempt)))
-        assert page.count(CORRECT_BADGE) == 3
-        assert "Pilihan 1.0 <span" in page
-
-    def test_after_pass_or_last_hides_answers_while_attempts_remain(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=3)
+    def test_after_pass_or_last_shows_everything_when_no_attempt_is_left(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=2)
         first = take_quiz(officer_client, module, correct=False)
-
-        page = text(officer_client.get(result_url(module, first)))
-        assert CORRECT_BADGE not in page
-        assert "Jawaban yang benar ditampilkan setelah Anda lulus atau kesempatan habis." in page
-
-        take_quiz(officer_client, module)
-        assert text(officer_client.get(result_url(module, first))).count(CORRECT_BADGE) == 3
-
-    def test_after_pass_or_last_reveals_when_no_attempt_is_left(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=2)
-        take_quiz(officer_client, module, correct=False)
+        assert review_leaks(officer_client.get(result_url(module, first))) == []
         last = take_quiz(officer_client, module, correct=False)
 
-        assert text(officer_client.get(result_url(module, last))).count(CORRECT_BADGE) == 3
+        for attempt in (first, last):
+            response = officer_client.get(result_url(module, attempt))
+            assert text(response).count(CORRECT_BADGE) == 3
+            assert text(response).count(f'<p class="explanation">{EXPLANATION}</p>') == 3
+            assert re.findall(r">(Benar|Salah)</span>", review_html(response)) == ["Salah"] * 3
 
-    def test_after_pass_or_last_keeps_answers_hidden_while_the_last_attempt_is_open(self, officer_client, course):
-        module = quiz_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=2)
+    def test_after_pass_or_last_gives_nothing_away_while_the_last_attempt_is_open(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=2)
         first = take_quiz(officer_client, module, correct=False)
         start_attempt(officer_client, module)  # the last attempt, not yet submitted
 
-        page = text(officer_client.get(result_url(module, first)))
-        assert CORRECT_BADGE not in page, "the key to the open last attempt must not be on screen"
+        response = officer_client.get(result_url(module, first))
+        assert review_leaks(response) == [], "the key to the open last attempt must not be on screen"
 
-    def test_explanation_is_shown_after_submission(self, officer_client, course):
-        questions = quiz_questions(2, explanation="Lihat Pasal 2 UU 21/2007.")
-        module = quiz_module(course, questions=questions, quiz_review_policy=ReviewPolicy.RESULT_ONLY)
+    def test_result_only_never_marks_the_correct_choices(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.RESULT_ONLY, quiz_max_attempts=2)
+        failed = take_quiz(officer_client, module, correct=False)
+        passed = take_quiz(officer_client, module)
+
+        for attempt in (failed, passed):
+            response = officer_client.get(result_url(module, attempt))
+            # Once passed: right or wrong per question and the explanations, never the key.
+            assert review_leaks(response) == ["explanation", "question marked right or wrong"]
+            assert WITHHELD_RESULT_ONLY not in text(response)
+            assert "Jawaban yang benar ditampilkan" not in text(response), "the key is never promised"
+
+    def test_result_only_gives_feedback_when_no_attempt_is_left(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.RESULT_ONLY, quiz_max_attempts=1)
+        last = take_quiz(officer_client, module, correct=False)
+
+        response = officer_client.get(result_url(module, last))
+        assert review_leaks(response) == ["explanation", "question marked right or wrong"]
+
+    def test_always_shows_everything_even_after_a_fail(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.ALWAYS, quiz_max_attempts=3)
+        attempt = take_quiz(officer_client, module, correct=False)
+
+        response = officer_client.get(result_url(module, attempt))
+        assert review_leaks(response) == ["explanation", "correct choice marked", "question marked right or wrong"]
+        assert text(response).count(CORRECT_BADGE) == 3
+        assert "Pilihan 1.0 <span" in text(response)
+        assert "ditampilkan setelah Anda lulus" not in text(response)
+
+    def test_a_renewal_hides_the_old_cycles_feedback_again(self, officer_client, officer, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.AFTER_PASS_OR_LAST, quiz_max_attempts=2)
+        old = take_quiz(officer_client, module)
+        assert review_leaks(officer_client.get(result_url(module, old)))
+
+        # A new certificate cycle: the quiz is to be passed again, so its earlier review is a key.
+        Enrollment.objects.filter(user=officer, course=course).update(renewed_at=timezone.now())
+        assert review_leaks(officer_client.get(result_url(module, old))) == []
+
+    def test_explanations_are_never_on_the_quiz_form(self, officer_client, course):
+        module = explained_module(course, quiz_review_policy=ReviewPolicy.ALWAYS)
         attempt = start_attempt(officer_client, module)
-        assert "Lihat Pasal 2" not in text(officer_client.get(attempt_url(module, attempt)))
+        assert EXPLANATION not in text(officer_client.get(attempt_url(module, attempt)))
 
-        officer_client.post(attempt_url(module, attempt), form_data(attempt, correct=False))
-        page = text(officer_client.get(result_url(module, attempt)))
-        assert page.count('<p class="explanation">Lihat Pasal 2 UU 21/2007.</p>') == 2
+
+class TestAttemptsLeft:
+    def test_attempts_left_are_not_shown_after_passing(self, officer_client, course):
+        module = quiz_module(course, quiz_max_attempts=3, quiz_time_limit_minutes=10)
+        failed = take_quiz(officer_client, module, correct=False)
+        assert "Sisa kesempatan: 2." in text(officer_client.get(result_url(module, failed)))
+        assert "Sisa kesempatan: 2" in text(officer_client.get(module.url))
+
+        passed = take_quiz(officer_client, module)
+        for url in (result_url(module, passed), result_url(module, failed), module.url):
+            page = text(officer_client.get(url))
+            assert "Sisa kesempatan" not in page and "Kesempatan: tanpa batas" not in page, url
+            assert "Batas waktu: 10 menit" not in page, url
+
+    def test_unlimited_attempts_are_not_announced_after_passing(self, officer_client, course):
+        module = quiz_module(course, quiz_max_attempts=0)
+        failed = take_quiz(officer_client, module, correct=False)
+        assert "Kesempatan: tanpa batas." in text(officer_client.get(result_url(module, failed)))
+
+        passed = take_quiz(officer_client, module)
+        assert "Kesempatan: tanpa batas" not in text(officer_client.get(result_url(module, passed)))
 
 
 # --- time limit --------------------------------------------------------------

@@ -4,8 +4,11 @@ import datetime
 import functools
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils import formats, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from courses.selectors import catalog_url as _catalog_url
@@ -18,6 +21,20 @@ register = template.Library()
 def catalog_url() -> str:
     """The catalog's address (its slug is the editors' to change)."""
     return _catalog_url()
+
+
+@register.filter(is_safe=True)
+def with_site_name(title) -> str:
+    """A page's <title>: its own title, then the site's name, and the name never twice.
+
+    The home page is titled after the site ("Pimpasa LMS", not "Pimpasa LMS · Pimpasa LMS");
+    a page without a title of its own is the site's name alone.
+    """
+    site = conditional_escape(settings.WAGTAIL_SITE_NAME)
+    title = conditional_escape(title).strip()  # the rendered block: already escaped
+    if not title or title.endswith(site):
+        return mark_safe(title or site)
+    return mark_safe(f"{title} · {site}")
 
 
 @register.simple_tag(takes_context=True)

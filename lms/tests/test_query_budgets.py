@@ -215,6 +215,40 @@ def test_quiz_start(client, catalog, officer, django_assert_num_queries):
     assert large.url == module.url + module.reverse_subpage("quiz_attempt", args=[opened.pk])
 
 
+def test_quiz_result_page(client, catalog, officer, django_assert_num_queries):
+    """The result of one attempt costs the same, and loads the same rows, after 1 or 1,000 attempts:
+    the officer's other attempts are counted by the database, never loaded."""
+    from django.db.models.signals import post_init
+
+    client.force_login(officer)
+    course = make_course(catalog=catalog)
+    module = make_module(course=course, title="Kuis", questions=quiz_questions(10), quiz_max_attempts=0)
+    make_module(course=course, title="Modul berikut")
+    services.enrollment_create(user=officer, course=course)
+    attempt = quiz.quiz_attempt_start(user=officer, module=module)
+    quiz.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers={})  # a fail: nothing right
+    url = module.url + module.reverse_subpage("quiz_result", args=[attempt.pk])
+    loaded = []
+
+    def count_loaded(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    def result_page():
+        loaded.clear()
+        post_init.connect(count_loaded, sender=QuizAttempt)
+        try:
+            return client.get(url)
+        finally:
+            post_init.disconnect(count_loaded, sender=QuizAttempt)
+
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=result_page, grow=lambda: add_finished_attempts(officer, module, 999), budget=18
+    )
+    assert QuizAttempt.objects.filter(user=officer, module=module).count() == 1000
+    assert loaded == [attempt.pk], f"the result page loaded {len(loaded)} attempts"
+    assert large.content.decode().count('<li class="review-item">') == 10
+
+
 def test_my_learning(client, catalog, officer, django_assert_num_queries):
     client.force_login(officer)
     make_courses(catalog, 10, modules=2, enrol=officer)

@@ -64,6 +64,8 @@ def test_scenario1_officer_completes_a_course(demo, page, shots, settings):
 
     expect(page.get_by_text("Anda telah menyelesaikan kursus ini.")).to_be_visible()
     expect(page.locator(".badge-completed")).to_have_count(len(modules))
+    # The next step: the certificate, whose PDF the worker has not rendered yet.
+    expect(page.locator(".next-step").get_by_role("status")).to_have_text("Sertifikat sedang disiapkan…")
     shots.take(page, "course completed")
 
     page.get_by_role("link", name="Pembelajaran saya").click()
