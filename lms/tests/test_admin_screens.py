@@ -58,7 +58,16 @@ def admin_urls(world, role: str) -> list[str]:
         reverse("quiz_statistics"),
     ]
     if role == "trainer":
-        urls.append(reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk]))
+        urls += [
+            reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk]),
+            # What a trainer opens while writing a lesson: choosers and uploads.
+            reverse("wagtailimages_chooser:choose"),
+            reverse("wagtaildocs_chooser:choose"),
+            reverse("wagtailadmin_choose_page"),
+            reverse("wagtailimages:index"),
+            reverse("wagtailimages:add_multiple"),
+            reverse("wagtaildocs:add_multiple"),
+        ]
     else:
         urls.append(reverse("wagtailadmin_pages:workflow_action", args=[module.pk, "reject", task_state.pk]))
     return urls
@@ -148,6 +157,8 @@ KNOWN_ENGLISH = [
     "Download XLSX",
     "Keyboard shortcuts",
     "just now",
+    "Maximum filesize",
+    "You haven't uploaded any images.",
 ]
 
 
