@@ -104,7 +104,7 @@ def test_rows_show_holder_subject_office_dates_and_status(hr_client, world):
     row = page[page.index(no_office.serial):].split("</tr>", 1)[0]
     assert "None" not in page
     assert '<td>—<br><span class="meta"></span></td>' in page
-    assert "<td>tanpa batas</td>" in row and '<span class="status status-valid">Berlaku</span>' in row
+    assert '<td class="date">tanpa batas</td>' in row and '<span class="status status-valid">Berlaku</span>' in row
 
 
 def test_ties_are_broken_by_the_record_in_the_direction_of_the_sort(hr_client, world):
