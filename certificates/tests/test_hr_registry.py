@@ -149,6 +149,17 @@ def test_sort_options_say_what_they_do(hr_client, world):
     ]
 
 
+def test_sort_options_and_an_unknown_value_in_english(hr_client, world):
+    page = hr_client.get(URL, {"instansi": "XYZ"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    select = page.split('name="urutan"', 1)[1].split("</select>", 1)[0]
+    for label in ("Default (newest first)", "Issue date (newest first)", "Issue date (oldest first)", "Name (A–Z)",
+                  "Name (Z–A)", "Valid until (soonest first)", "Valid until (latest first)"):
+        assert f">{label}</option>" in select
+    assert "descending" not in select and "---------" not in select
+    assert "Agency: “XYZ” is not known." in page
+    assert "The list is not shown because its filter is not valid" in page
+
+
 def test_sorting_by_name_and_expiry(hr_client, world):
     names = [c.holder_name for c in hr_client.get(URL, {"urutan": "nama"}).context["certificates"]]
     assert names == sorted(names)
