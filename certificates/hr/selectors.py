@@ -70,7 +70,7 @@ def registry_rows(queryset) -> list[RegistryRow]:
 
 def _registry_options() -> dict[str, list]:
     return {
-        "agencies": [(str(agency.pk), str(agency)) for agency in Agency.objects.all()],
+        "agencies": [(agency.code, str(agency)) for agency in Agency.objects.all()],  # by code, as the catalog
         "offices": [(str(pk), name) for pk, name in Office.objects.order_by("name").values_list("pk", "name")],
         "provinces": list(Office.objects.order_by("province").values_list("province", flat=True).distinct()),
         "programs": [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")],
@@ -87,7 +87,8 @@ def registry_options() -> dict[str, list]:
     office, program or course page changes (lms.cache.CHOICES); building it
     takes five queries and a few hundred rows on every page otherwise.
     """
-    return cache.scoped_value(cache.CHOICES, "hr-registry-options", _registry_options)
+    # ":2": agencies offered by code since; a value cached with ids must not be read back.
+    return cache.scoped_value(cache.CHOICES, "hr-registry-options:2", _registry_options)
 
 
 # Subjects (course or program) are chosen in one <select>: "c<id>" or "p<id>".

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -46,21 +47,32 @@ def _registry_filter(request):
     return RegistryFilter(request.GET or None, queryset=selectors.registry_queryset())
 
 
+def _invalid_filter_redirect(request, filterset):
+    """An export never drops a filter it does not understand: it sends HR to the registry page
+    with the same query, where the form says what is wrong."""
+    if filterset.errors:
+        return redirect(f"{reverse('hr:registry')}?{request.GET.urlencode()}")
+    return None
+
+
 @hr_required
 def registry(request):
     filterset = _registry_filter(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    return render(
-        request,
-        "hr/registry.html",
-        {"filter": filterset, "page_obj": page, "certificates": selectors.registry_rows(page.object_list),
-         "query": services.query_without_page(request.GET)},
-    )
+    if (canonical := filterset.canonical_query()) is not None:
+        return redirect(f"{request.path}?{canonical.urlencode()}")
+    context = {"filter": filterset, "query": services.query_without_page(request.GET)}
+    if not filterset.errors:  # an invalid filter lists nothing rather than more than was asked for
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+        context.update(page_obj=page, certificates=selectors.registry_rows(page.object_list))
+    return render(request, "hr/registry.html", context)
 
 
 @hr_required
 def registry_export_csv(request):
-    queryset = _registry_filter(request).qs
+    filterset = _registry_filter(request)
+    if response := _invalid_filter_redirect(request, filterset):
+        return response
+    queryset = filterset.qs
     services.export_job_create(by=request.user, query=request.GET, format="csv", total_rows=queryset.count(),
                                background=False)
     response = StreamingHttpResponse(
@@ -73,7 +85,10 @@ def registry_export_csv(request):
 
 @hr_required
 def registry_export_xlsx(request):
-    queryset = _registry_filter(request).qs
+    filterset = _registry_filter(request)
+    if response := _invalid_filter_redirect(request, filterset):
+        return response
+    queryset = filterset.qs
     total = queryset.count()
     background = total > exports.XLSX_INLINE_LIMIT
     job = services.export_job_create(by=request.user, query=request.GET, format="xlsx", total_rows=total,

@@ -57,7 +57,7 @@ def test_filters(hr_client, world, params, expected):
 
 
 def test_filters_by_agency_subject_office_and_dates_combine(hr_client, world):
-    assert keys(world, hr_client.get(URL, {"instansi": world.polri.pk})) == {"budi_b", "joko_b"}
+    assert keys(world, hr_client.get(URL, {"instansi": "POLRI"})) == {"budi_b", "joko_b"}
     assert keys(world, hr_client.get(URL, {"subjek": f"p{world.program.pk}"})) == {"budi_program"}
     assert keys(world, hr_client.get(URL, {"subjek": f"c{world.course_a.pk}", "kantor": world.bandung.pk})) == {
         "budi_a", "siti_a_revoked", "siti_a"
@@ -76,7 +76,88 @@ def test_filters_by_agency_subject_office_and_dates_combine(hr_client, world):
 def test_nonsense_parameters_do_not_break_the_page(hr_client, world):
     response = hr_client.get(URL, {"status": "bogus", "subjek": "x9", "terbit_dari": "kemarin", "halaman": "zz"})
     assert response.status_code == 200
-    assert response.context["filter"].errors
+    assert set(response.context["filter"].errors) == {"status", "subjek", "terbit_dari"}
+    assert "certificates" not in response.context
+
+
+def test_agencies_are_offered_and_filtered_by_code_as_in_the_catalog(hr_client, world):
+    response = hr_client.get(URL)
+    assert [value for value, _label in response.context["filter"].form["instansi"].field.widget.choices] == [
+        "", "IMI", "POLRI"
+    ]
+    page = hr_client.get(URL, {"instansi": "POLRI"}).content.decode()
+    assert '<option value="POLRI" selected>Polri</option>' in page
+
+
+@pytest.mark.parametrize("written", ["pk", "polri", " POLRI "])
+def test_old_agency_ids_and_other_letter_cases_redirect_to_the_code(hr_client, world, written):
+    """Links saved when the registry filtered by id (`instansi=2`) keep working, and say the code from then on."""
+    value = str(world.polri.pk) if written == "pk" else written
+    response = hr_client.get(URL, {"status": "valid", "instansi": value, "halaman": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?status=valid&instansi=POLRI&halaman=1"
+    assert keys(world, hr_client.get(response["Location"])) == {"joko_b"}
+
+
+def test_an_agency_code_made_of_digits_wins_over_an_id(hr_client, world):
+    digits = AgencyFactory(code=str(world.polri.pk), short_name="Angka")
+    response = hr_client.get(URL, {"instansi": digits.code})
+    assert response.status_code == 200
+    assert response.context["filter"].form.cleaned_data["instansi"] == digits
+
+
+@pytest.mark.parametrize(
+    "params, field, value",
+    [
+        ({"instansi": "XYZ"}, "Instansi", "XYZ"),
+        ({"instansi": "99999999999999999999"}, "Instansi", "99999999999999999999"),
+        ({"kantor": "999999", "status": "valid"}, "Kantor", "999999"),
+        ({"provinsi": "Atlantis"}, "Provinsi", "Atlantis"),
+        ({"urutan": "gaji"}, "Urutkan", "gaji"),
+    ],
+)
+def test_an_unknown_filter_value_is_named_and_nothing_pretends_to_be_filtered(hr_client, world, params, field, value):
+    response = hr_client.get(URL, params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{field}: “{value}” tidak dikenal." in page  # the error summary, role=alert, above the form
+    assert f"“{value}” tidak dikenal." in page.split('id="form-errors"', 1)[1].split("</form>", 1)[0]
+    assert "Daftar tidak ditampilkan karena saringannya tidak valid" in page
+    # No rows, no count, no export of an unfiltered list under a filtered-looking URL.
+    assert "certificates" not in response.context and "<table" not in page
+    assert "ekspor.csv" not in page and " sertifikat</p>" not in page
+
+
+@pytest.mark.parametrize("export", ["hr:export_csv", "hr:export_xlsx"])
+def test_an_export_with_an_unknown_filter_value_goes_to_the_page_that_names_it(hr_client, world, export):
+    from certificates.models import ExportJob
+
+    response = hr_client.get(reverse(export), {"instansi": "XYZ", "status": "valid"})
+    assert response.status_code == 302 and response["Location"] == f"{URL}?instansi=XYZ&status=valid"
+    assert not ExportJob.objects.exists()
+
+
+def test_sort_options_say_what_they_do(hr_client, world):
+    assert options(hr_client.get(URL), "urutan") == [
+        "Bawaan (terbaru dulu)",
+        "Tanggal terbit (terbaru dulu)",
+        "Tanggal terbit (terlama dulu)",
+        "Nama (A–Z)",
+        "Nama (Z–A)",
+        "Berlaku sampai (paling cepat berakhir dulu)",
+        "Berlaku sampai (paling lama berlaku dulu)",
+    ]
+
+
+def test_sort_options_and_an_unknown_value_in_english(hr_client, world):
+    page = hr_client.get(URL, {"instansi": "XYZ"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    select = page.split('name="urutan"', 1)[1].split("</select>", 1)[0]
+    for label in ("Default (newest first)", "Issue date (newest first)", "Issue date (oldest first)", "Name (A–Z)",
+                  "Name (Z–A)", "Valid until (soonest first)", "Valid until (latest first)"):
+        assert f">{label}</option>" in select
+    assert "descending" not in select and "---------" not in select
+    assert "Agency: “XYZ” is not known." in page
+    assert "The list is not shown because its filter is not valid" in page
 
 
 def test_sorting_by_name_and_expiry(hr_client, world):
@@ -104,7 +185,7 @@ def test_rows_show_holder_subject_office_dates_and_status(hr_client, world):
     row = page[page.index(no_office.serial):].split("</tr>", 1)[0]
     assert "None" not in page
     assert '<td>—<br><span class="meta"></span></td>' in page
-    assert "<td>tanpa batas</td>" in row and '<span class="status status-valid">Berlaku</span>' in row
+    assert '<td class="date">tanpa batas</td>' in row and '<span class="status status-valid">Berlaku</span>' in row
 
 
 def test_ties_are_broken_by_the_record_in_the_direction_of_the_sort(hr_client, world):

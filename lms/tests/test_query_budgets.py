@@ -322,7 +322,7 @@ def test_hr_registry(client, catalog, officer, django_assert_num_queries):
 
     client.force_login(make_hr_user())
     _certificates, agency = add_certificates(officer, catalog, 10)
-    url = f"/hr/sertifikat/?status=valid&instansi={agency.pk}&urutan=-terbit"
+    url = f"/hr/sertifikat/?status=valid&instansi={agency.code}&urutan=-terbit"
     client.get(url)
     with django_assert_num_queries(HR_REGISTRY_QUERIES):
         client.get(url)

@@ -22,6 +22,11 @@ OFFICER = "petugas5"
 CERTIFIED_OFFICER = "petugas1"
 # The demo password (lms/demo/seed.py), typed into the login form.
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
+# Whether an element shows a focus ring (evaluate it on the focused element).
+FOCUS_VISIBLE = """el => {
+  const style = getComputedStyle(el);
+  return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+}"""
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -114,6 +119,17 @@ def describe(violations: list[dict]) -> str:
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0: no sideways scrolling)."""
     return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def site_menu(page):
+    """The header's main navigation, ready to click: on a phone the header folds it
+    (with the language switcher and logging out) behind its Menu button, so that is
+    opened first; on a wide screen it is already in the row. Any language."""
+    menu = page.locator("header details.site-menu")
+    button = menu.locator("summary")
+    if button.is_visible() and menu.get_attribute("open") is None:
+        button.click()
+    return page.locator("header").get_by_role("navigation")
 
 
 def log_in_with_form(page, demo: Demo, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -201,6 +201,12 @@ def hr_registry(page, demo: Demo):
     hr(page, demo, "/hr/sertifikat/?status=valid")
 
 
+@page_type("hr-registry-filter-error", officer=False)
+def hr_registry_filter_error(page, demo: Demo):
+    hr(page, demo, "/hr/sertifikat/?instansi=TIDAK-ADA&status=valid")
+    page.locator("[role=alert]").wait_for()
+
+
 @page_type("hr-officer-detail", officer=False)
 def hr_officer_detail(page, demo: Demo):
     hr(page, demo, f"/hr/petugas/{demo.user(CERTIFIED_OFFICER).pk}/")

@@ -2,12 +2,7 @@
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import OFFICER, quiz_plan
-
-FOCUS_VISIBLE = """el => {
-  const style = getComputedStyle(el);
-  return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-}"""
+from lms.tests.e2e.harness import FOCUS_VISIBLE, OFFICER, quiz_plan
 
 
 def tab_until(page, predicate: str, *, unseen_focus: list, limit: int = 80) -> None:

@@ -17,7 +17,7 @@ from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from lms.tests.e2e.harness import OFFICER, answer_quiz, log_in_with_form
+from lms.tests.e2e.harness import OFFICER, answer_quiz, log_in_with_form, site_menu
 
 
 def run_task_worker() -> None:
@@ -37,7 +37,7 @@ def test_scenario1_officer_completes_a_course(demo, page, shots, settings):
     expect(page.get_by_role("heading", level=1)).to_have_text("Pembelajaran saya")
     shots.take(page, "logged in: my learning is empty")
 
-    page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Katalog").click()
+    site_menu(page).get_by_role("link", name="Katalog").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Katalog Kursus")
     shots.take(page, "catalog")
 
@@ -68,13 +68,13 @@ def test_scenario1_officer_completes_a_course(demo, page, shots, settings):
     expect(page.locator(".next-step").get_by_role("status")).to_have_text("Sertifikat sedang disiapkan…")
     shots.take(page, "course completed")
 
-    page.get_by_role("link", name="Pembelajaran saya").click()
+    site_menu(page).get_by_role("link", name="Pembelajaran saya").click()
     with translation.override("id"):
         today = dateformat.format(timezone.localdate(), "j F Y")
     expect(page.locator(".my-courses")).to_contain_text(f"Selesai · {today}")
     shots.take(page, "my learning: completed")
 
-    page.get_by_role("link", name="Sertifikat saya").first.click()
+    site_menu(page).get_by_role("link", name="Sertifikat saya").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sertifikat saya")
     card = page.locator(".certificate-list > li").filter(has_text=course.title)
     expect(card.get_by_role("status")).to_contain_text("PDF sedang disiapkan")

@@ -1,0 +1,130 @@
+"""The site header on a phone: one compact row (the brand and a Menu button), so each
+page's own heading is on the first screen; the menu opens and is walked with the keyboard.
+On a desktop the same items sit in the row without a button."""
+
+from playwright.sync_api import expect
+
+from lms.tests.e2e.harness import FOCUS_VISIBLE, DESKTOP, OFFICER, PHONE, axe_violations, describe, site_menu
+from lms.tests.e2e.pages import PAGE_TYPES
+
+# The old header took three rows, 155 px of a 640 px screen; one row of 44 px touch
+# targets with its padding is 60.
+HEADER_MAX_HEIGHT = 64
+FIRST_SCREEN_PAGES = ("home", "catalog", "course", "module", "my-learning", "login")
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).first.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: r.height}; }"
+    )
+
+
+def accessibility_node(page, selector: str) -> dict:
+    """What Chromium tells assistive technology about an element: role, name, states.
+    (Playwright's own role engine has no role for <summary>; Chromium exposes it as a
+    disclosure button with an expanded state, which screen readers announce.)"""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node_id = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    node = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node_id, "fetchRelatives": False})["nodes"][0]
+    cdp.detach()
+    states = {prop["name"]: prop["value"].get("value") for prop in node.get("properties", [])}
+    return {"role": node["role"]["value"], "name": node["name"]["value"], **states}
+
+
+def test_phone_header_is_one_row_and_each_page_heading_is_on_the_first_screen(demo, new_page, shots):
+    measured = {}
+    for name in FIRST_SCREEN_PAGES:
+        page = new_page(viewport=PHONE)
+        PAGE_TYPES[name].visit(page, demo)
+        shots.take(page, name)
+        header, heading = box(page, "header.site-header"), box(page, "main h1")
+        measured[name] = (round(header["height"]), round(heading["top"]), round(heading["bottom"]))
+        page.context.close()
+    too_tall = {name: m for name, m in measured.items() if m[0] > HEADER_MAX_HEIGHT}
+    below_the_fold = {name: m for name, m in measured.items() if m[2] > PHONE["height"]}
+    assert too_tall == {}, f"header taller than {HEADER_MAX_HEIGHT}px (height, h1 top, h1 bottom): {too_tall}"
+    assert below_the_fold == {}, f"h1 not wholly on the first {PHONE['height']}px: {below_the_fold}"
+    assert all(top >= height for height, top, _bottom in measured.values())  # below the header, not under it
+
+
+def test_phone_menu_opens_and_is_walked_with_the_keyboard(demo, page, shots):
+    demo.log_in(page, "sdm")  # HR: every item the menu can hold
+    page.goto(demo.url("/kursus/"))
+    navigation = page.get_by_role("navigation", name="Navigasi utama")
+    expect(navigation).to_be_hidden()
+    expect(page.get_by_role("button", name="Keluar")).to_be_hidden()
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Langsung ke isi")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Pimpasa LMS")).to_be_focused()
+    page.keyboard.press("Tab")
+    menu_button = page.locator("header summary")
+    expect(menu_button).to_be_focused()
+    assert menu_button.evaluate(FOCUS_VISIBLE)
+    button = accessibility_node(page, "header summary")
+    assert (button["role"], button["name"], button["expanded"]) == ("DisclosureTriangle", "Menu", False)
+
+    page.keyboard.press("Enter")
+    expect(navigation).to_be_visible()
+    assert accessibility_node(page, "header summary")["expanded"] is True
+    shots.take(page, "menu open")
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+    # Tab walks the menu in reading order, each item with a visible focus ring.
+    expected = ["Katalog", "Belajar saya", "Sertifikat saya", "SDM", "Keluar", "ID Bahasa Indonesia", "EN English"]
+    reached = []
+    for _ in expected:
+        page.keyboard.press("Tab")
+        focused = page.evaluate_handle("document.activeElement")
+        assert focused.evaluate(FOCUS_VISIBLE), focused.evaluate("el => el.outerHTML")
+        assert focused.evaluate("el => el.closest('header') !== null")
+        reached.append(focused.evaluate("el => el.textContent.replace(/\\s+/g, ' ').trim()"))
+    assert reached == expected
+    # The panel sits in the page's flow: the content below moved down, nothing is covered.
+    assert box(page, "main")["top"] >= box(page, "header.site-header")["bottom"]
+
+    # Shift+Tab back to the catalog link; Enter follows it.
+    for _ in range(len(expected) - 1):
+        page.keyboard.press("Shift+Tab")
+    expect(navigation.get_by_role("link", name="Katalog")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(demo.url("/kursus/"))
+    expect(navigation).to_be_hidden()  # a new page starts with the menu closed
+
+    # Space toggles it too, and closes it again.
+    menu_button.focus()
+    page.keyboard.press("Space")
+    expect(navigation).to_be_visible()
+    page.keyboard.press("Space")
+    expect(navigation).to_be_hidden()
+
+
+def test_phone_menu_offers_login_and_language_to_a_visitor(demo, page):
+    page.goto(demo.url("/"))
+    navigation = site_menu(page)
+    expect(navigation.get_by_role("link", name="Masuk")).to_be_visible()
+    page.get_by_role("button", name="EN English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(site_menu(page).get_by_role("link", name="Log in")).to_be_visible()
+
+
+def test_desktop_header_is_one_row_without_a_menu_button(demo, new_page, shots):
+    page = new_page(viewport=DESKTOP)
+    demo.log_in(page, OFFICER)
+    page.goto(demo.url("/kursus/"))
+    expect(page.locator("header summary")).to_be_hidden()
+    navigation = page.get_by_role("navigation", name="Navigasi utama")
+    for name in ("Katalog", "Belajar saya", "Sertifikat saya"):
+        expect(navigation.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    expect(page.get_by_role("button", name="EN English")).to_be_visible()
+    assert box(page, "header.site-header")["height"] <= HEADER_MAX_HEIGHT
+    shots.take(page, "desktop")
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # skip link, brand, then straight to the first link
+    expect(navigation.get_by_role("link", name="Katalog")).to_be_focused()
