@@ -74,7 +74,7 @@ def test_phone_menu_opens_and_is_walked_with_the_keyboard(demo, page, shots):
     assert violations == [], describe(violations)
 
     # Tab walks the menu in reading order, each item with a visible focus ring.
-    expected = ["Katalog", "Belajar saya", "Sertifikat saya", "SDM", "Keluar", "ID Bahasa Indonesia", "EN English"]
+    expected = ["Katalog", "Pembelajaran saya", "Sertifikat saya", "SDM", "Keluar", "ID Bahasa Indonesia", "EN English"]
     reached = []
     for _ in expected:
         page.keyboard.press("Tab")
@@ -117,7 +117,7 @@ def test_desktop_header_is_one_row_without_a_menu_button(demo, new_page, shots):
     page.goto(demo.url("/kursus/"))
     expect(page.locator("header summary")).to_be_hidden()
     navigation = page.get_by_role("navigation", name="Navigasi utama")
-    for name in ("Katalog", "Belajar saya", "Sertifikat saya"):
+    for name in ("Katalog", "Pembelajaran saya", "Sertifikat saya"):
         expect(navigation.get_by_role("link", name=name)).to_be_visible()
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
     expect(page.get_by_role("button", name="EN English")).to_be_visible()
