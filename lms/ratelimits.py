@@ -22,6 +22,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
@@ -65,20 +66,27 @@ def check_rate_limit(request, *, group: str, methods=ALL_METHODS, key: str = "ip
     return None
 
 
-def too_many_requests(request, *, retry_after: int, message: str = ""):
-    """The 429 answer: JSON for API paths, a short page for people."""
-    retry_after = max(int(retry_after), 1)
+def _limit_message(message, retry_after: int) -> str:
     if retry_after < 120:
         wait = _("Coba lagi dalam %(seconds)s detik.") % {"seconds": retry_after}
     else:
         wait = _("Coba lagi dalam %(minutes)s menit.") % {"minutes": -(-retry_after // 60)}
-    message = "{} {}".format(message or _("Terlalu banyak permintaan dari alamat Anda."), wait)
+    return "{} {}".format(message or _("Terlalu banyak permintaan dari alamat Anda."), wait)
+
+
+def too_many_requests(request, *, retry_after: int, message: str = ""):
+    """The 429 answer: JSON for API paths, a short page for people (Indonesian first, English beneath)."""
+    retry_after = max(int(retry_after), 1)
     if request.path.startswith(API_PREFIXES):
-        response = JsonResponse({"status": "rate_limited", "detail": message, "retry_after": retry_after}, status=429)
+        detail = _limit_message(message, retry_after)
+        response = JsonResponse({"status": "rate_limited", "detail": detail, "retry_after": retry_after}, status=429)
     else:
-        response = render(
-            request, "lms/rate_limited.html", {"message": message, "retry_after": retry_after}, status=429
-        )
+        said = {}
+        for language in ("id", "en"):
+            with translation.override(language):
+                said[language] = _limit_message(message, retry_after)
+        context = {"message_id": said["id"], "message_en": said["en"], "retry_after": retry_after}
+        response = render(request, "lms/rate_limited.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 

@@ -44,7 +44,7 @@ def test_the_qr_code_text_and_share_link_carry_the_configured_base_url(client, c
 
     client.force_login(certificate.holder)
     page = client.get(reverse("certificates:mine")).content.decode()
-    assert re.search(rf'<input type="text" readonly value="{re.escape(url)}">', page)
+    assert re.search(rf'<input type="text" id="share-\d+" readonly value="{re.escape(url)}">', page)
     assert OLD not in page
 
 
