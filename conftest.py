@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from courses.tests.builders import make_catalog
@@ -10,9 +9,6 @@ from lms.tests.factories import make_officer
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    # A transactional test (browser tests, races) flushes the tables and post_migrate makes the
-    # content types again under new ids; the per-process cache would still hand out the old ones.
-    ContentType.objects.clear_cache()
     yield
     cache.clear()
 

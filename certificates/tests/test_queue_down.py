@@ -30,7 +30,7 @@ def hr_client(client):
     return client
 
 
-@pytest.mark.django_db(transaction=True)  # the export is queued on commit, inside the request, as in production
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # queued on commit, in the request, as in production; runs after the browser tests, whose flush leaves no rows
 def test_a_background_export_is_recorded_failed_and_the_page_says_so(hr_client, queue_down, monkeypatch):
     make_world()
     queue_down()
