@@ -24,8 +24,7 @@ from wagtail.models import ModelLogEntry
 from certificates.models import Certificate
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
-from lms.tests.requirements import missing
-from lms.tests.servers import PYTHON, ROOT, Processes, collectstatic, production_env
+from lms.tests.servers import PYTHON, ROOT, Processes, collectstatic, empty_redis, production_env
 from lms.tests.test_multiprocess import database_url, wait_for_other_sessions_to_close
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -52,17 +51,8 @@ execute_from_command_line(["manage.py", "rqworker", "default", "--job-class", "d
 
 @pytest.fixture
 def redis_url():
-    import redis
-
-    url = os.environ.get("TEST_REDIS_URL_H3", "redis://127.0.0.1:6379/3")
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        missing(f"Redis at {url} ({error})")
-    client.flushdb()
-    yield url
-    client.flushdb()
+    with empty_redis(os.environ.get("TEST_REDIS_URL_H3", "redis://127.0.0.1:6379/3")) as url:
+        yield url
 
 
 def manage(env, *args) -> str:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -179,3 +180,22 @@ class Browser:
         response = self.post(base_url, "/accounts/login/", {"username": username, "password": password})
         assert response.status_code == 302, (response.status_code, response.text[:500])
         assert "sessionid" in self.cookies
+
+
+@contextmanager
+def empty_redis(url: str):
+    """A Redis database of the test's own, emptied before and after (missing() when none answers)."""
+    import redis
+
+    from lms.tests.requirements import missing
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        missing(f"Redis at {url} ({error})")
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()

@@ -25,8 +25,7 @@ from certificates.models import Certificate
 from courses.models import AttemptAnswer, Enrollment, QuizAttempt
 from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import make_officer
-from lms.tests.requirements import missing
-from lms.tests.servers import Browser, Processes, collectstatic, free_ports, production_env
+from lms.tests.servers import Browser, Processes, collectstatic, empty_redis, free_ports, production_env
 
 # serialized_rollback: starts from (and leaves behind) what the migrations created, like the other
 # transactional tests; a plain flush would re-create content types the next one restores again.
@@ -39,17 +38,8 @@ DEADLINE_SECONDS = 240
 
 @pytest.fixture
 def redis_url():
-    import redis
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        missing(f"Redis at {url} ({error})")
-    client.flushdb()
-    yield url
-    client.flushdb()
+    with empty_redis(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")) as url:
+        yield url
 
 
 def database_url() -> str:
