@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import scoring
-from courses.models import AttemptAnswer, Choice, ModulePage, ModuleProgress, Question, QuizAttempt
+from courses.models import AttemptAnswer, Choice, ModulePage, Question, QuizAttempt
 from courses.models.pages import QuestionOrder, ReviewPolicy
 from courses.models.progress import AttemptStatus
 from courses.services import module_access, module_complete
@@ -349,7 +349,3 @@ def review_visibility(*, module: ModulePage, status: QuizStatus) -> ReviewVisibi
         return ReviewVisibility(feedback=decided, correct_choices=decided, decided=decided)
     # RESULT_ONLY: right or wrong and the explanations once decided; the right choices never.
     return ReviewVisibility(feedback=decided, correct_choices=False, decided=decided)
-
-
-def module_is_completed(*, user, module: ModulePage) -> bool:
-    return ModuleProgress.objects.filter(user=user, module=module, completed_at__isnull=False).exists()

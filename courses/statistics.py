@@ -8,7 +8,6 @@ from django.db.models import Avg, Count, Q
 
 from courses.models import AttemptAnswer, Choice, CoursePage, ModulePage, Question, QuizAttempt
 from courses.models.progress import AttemptStatus
-from lms.roles import agencies_for_user  # noqa: F401  (used by the admin views)
 from lms.models import Agency
 
 

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from courses import statistics, views_admin
+from courses import views_admin
+from lms import roles
 
 
 @hooks.register("register_admin_urls")
@@ -16,7 +17,7 @@ def register_quiz_statistics_urls():
 
 class QuizStatisticsMenuItem(MenuItem):
     def is_shown(self, request):
-        return bool(statistics.agencies_for_user(request.user))
+        return bool(roles.agencies_for_user(request.user))
 
 
 @hooks.register("register_reports_menu_item")

@@ -277,11 +277,6 @@ def agencies_for_user(user):
     return list(agencies.filter(code__in=[code for code, group in TRAINER_GROUPS.items() if group in names]))
 
 
-def sync_page_permissions(*, catalog) -> None:
-    """Kept for callers of the first version: the same as `sync_catalog`."""
-    sync_catalog(catalog=catalog)
-
-
 def on_course_saved(sender, instance, raw=False, **kwargs):
     """post_save wiring (lms.apps): whoever saves a course — admin form, publish, copy,
     seed — its agency's trainers get its page permissions, the others lose them."""
