@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from wagtail import hooks
 
 from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
+from courses.tree import course_path_of
 from lms.cache import CONTENT, scope_version
 from lms.cache import TIMEOUT as SHARED_PAGE_TIMEOUT
 
@@ -95,10 +96,6 @@ class CourseProgress:
         return None
 
 
-def _parent_path(page) -> str:
-    return page.path[: -page.steplen]
-
-
 @dataclass(frozen=True)
 class ModuleLink:
     """A live module as outlines show it: its title, where it is and whether it has a quiz; no lesson."""
@@ -158,7 +155,7 @@ def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, 
     )
     links: dict[int, list[ModuleLink]] = {course.pk: [] for course in courses}
     for module in modules:
-        course = by_path.get(_parent_path(module))
+        course = by_path.get(course_path_of(module))
         if course is not None:
             links[course.pk].append(
                 ModuleLink(

@@ -11,7 +11,7 @@ How a trainer is confined to their agency (README "Roles and security"):
   `change_page` (`sync_course_permissions`, run whenever a course is saved), so
   that group edits the course and adds/edits its modules.
 - Wagtail lets a permission flow down the whole tree, so the catalog's `add_page`
-  would also reach into other agencies' courses; `lms.page_permissions` stops it
+  would also reach into other agencies' courses; `courses.permissions` stops it
   at the course boundary, on the server, for every admin view.
 - No trainer group holds `publish_page` anywhere: changes go live through the
   review workflow (`sync_review_workflow`), which the Reviewer group approves.

@@ -22,6 +22,7 @@ from certificates.models import (
 from courses.models import CoursePage, Enrollment, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.selectors import progress_for_courses
+from courses.tree import course_path_of
 from lms import cache
 from lms.models import Agency, OfficerProfile, Office
 
@@ -138,7 +139,7 @@ def officer_detail(*, user) -> OfficerDetail:
     last_by_course: dict[int, QuizAttempt] = {}
     by_path = {course.path: course for course in courses}
     for attempt in attempts:
-        course = by_path.get(attempt.module.path[: -attempt.module.steplen])
+        course = by_path.get(course_path_of(attempt.module))
         if course is not None:
             last_by_course.setdefault(course.pk, attempt)
     certificates = list(

@@ -24,7 +24,8 @@ from wagtail.search import index
 
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
-from lms.page_permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
+from courses.tree import course_path_of
+from courses.permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
 from lms.cache import SharedPageCacheMixin
 from lms.routing import TypedChildRouteMixin
 
@@ -141,6 +142,9 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
 
     def child_route_model(self):
         return ModulePage
+
+    def course_path(self) -> str:
+        return self.path
 
     def child_routed(self, child) -> None:
         child.__dict__["course"] = self  # ModulePage.course, without its query
@@ -264,7 +268,7 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     @cached_property
     def course(self):
         """The parent course, in one query (the parent's path is a prefix of ours)."""
-        return CoursePage.objects.select_related("agency").get(path=self.path[: -self.steplen])
+        return CoursePage.objects.select_related("agency").get(path=course_path_of(self))
 
     def serve(self, request, *args, **kwargs):
         """Every route of a module needs an enrolled officer who has reached it."""
