@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from courses.selectors import catalog_url as _catalog_url
+from courses.templatetags.courses_tags import catalog_url as _catalog_url
 from lms import roles
 
 register = template.Library()
