@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from courses import views_admin
+from courses.models import CourseIndexPage
 from lms import roles
 
 
@@ -23,3 +24,10 @@ class QuizStatisticsMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_quiz_statistics_menu_item():
     return QuizStatisticsMenuItem(_("Statistik kuis"), reverse("quiz_statistics"), icon_name="table", order=100)
+
+
+@hooks.register("after_create_page")
+def set_up_a_new_catalog(request, page):
+    """A catalog made by hand in the admin gets the same permissions and review workflow as the demo's."""
+    if isinstance(page.specific, CourseIndexPage):
+        roles.sync_catalog(catalog=page)

@@ -278,7 +278,7 @@ def agencies_for_user(user):
 
 
 def on_course_saved(sender, instance, raw=False, **kwargs):
-    """post_save wiring (lms.apps): whoever saves a course — admin form, publish, copy,
+    """post_save wiring (courses.apps): whoever saves a course — admin form, publish, copy,
     seed — its agency's trainers get its page permissions, the others lose them."""
     if not raw:
         sync_course_permissions(course=instance)

@@ -48,9 +48,6 @@ class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
         verbose_name = _("katalog kursus")
         verbose_name_plural = _("katalog kursus")
 
-    def child_route_model(self):
-        return CoursePage
-
     def get_courses(self):
         return CoursePage.objects.live().public().child_of(self).order_by("title")
 
@@ -137,9 +134,6 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
     class Meta:
         verbose_name = _("kursus")
         verbose_name_plural = _("kursus")
-
-    def child_route_model(self):
-        return ModulePage
 
     def course_path(self) -> str:
         return self.path
