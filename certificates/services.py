@@ -11,6 +11,8 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -24,6 +26,8 @@ from wagtail.log_actions import log
 from certificates.codes import code_generate, serial_format
 from certificates.selectors import verification_forget
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
+from courses import api as courses_api
+from courses import services as courses_services
 from lms import queueing
 from lms.errors import DomainError
 
@@ -403,11 +407,9 @@ def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
 
 def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -> int:
     """The worker's half of bulk issuing: one transaction per certificate, so one failure spoils none."""
-    from django.contrib.auth import get_user_model
-
-    from courses.models import CoursePage
-
-    course = CoursePage.objects.get(pk=course_id) if course_id else None
+    course = courses_api.course_by_id(course_id) if course_id else None
+    if course_id and course is None:
+        raise ObjectDoesNotExist(f"No course with id {course_id}.")
     program = Program.objects.get(pk=program_id) if program_id else None
     issued = 0
     for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
@@ -418,8 +420,6 @@ def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -
 
 def certificate_renew(*, certificate: Certificate, user, today: datetime.date | None = None):
     """Re-open an expired certificate's course so that completing it again issues a new one."""
-    from courses.services import enrollment_renew
-
     today = today or timezone.localdate()
     if certificate.holder_id != user.pk or not certificate.course_id:
         raise CertificateError(_("Hanya sertifikat kursus milik Anda yang dapat diperpanjang."))
@@ -427,4 +427,4 @@ def certificate_renew(*, certificate: Certificate, user, today: datetime.date | 
         raise CertificateError(_("Sertifikat ini belum kedaluwarsa (atau sudah dicabut), jadi belum dapat diperpanjang."))
     if Certificate.objects.filter(holder=user, course_id=certificate.course_id, cycle__gt=certificate.cycle).exists():
         raise CertificateError(_("Sertifikat ini sudah diperpanjang."))
-    return enrollment_renew(user=user, course=certificate.course)
+    return courses_services.enrollment_renew(user=user, course=certificate.course)

@@ -262,6 +262,13 @@ def may_enter_admin(user) -> bool:
     return user.has_perm("wagtailadmin.access_admin")
 
 
+def is_hr(user) -> bool:
+    """HR or superuser: who may enter /hr/ and sees every certificate; the group names are read once per request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or HR in group_names(user)
+
+
 def agencies_for_user(user):
     """Agencies whose courses `user` may author: trainers their own, reviewers and admins all."""
     from lms.models import Agency
