@@ -21,6 +21,8 @@ How a trainer is confined to their agency (README "Roles and security"):
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.models import Agency
+
 OFFICER = "Officer"
 TRAINER_IMIGRASI = "Trainer Imigrasi"
 TRAINER_BP2MI = "Trainer BP2MI"
@@ -271,8 +273,6 @@ def is_hr(user) -> bool:
 
 def agencies_for_user(user):
     """Agencies whose courses `user` may author: trainers their own, reviewers and admins all."""
-    from lms.models import Agency
-
     agencies = Agency.objects.order_by("short_name")
     if not user.is_authenticated:
         return []
