@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 
 from certificates.models import BundleFormat, BundleStatus, CertificateBundle
 from certificates.selectors import certificates_for_bundle
-from certificates.services import certificate_render
+from certificates import services, tasks  # as modules: services and tasks import each other
 from lms import queueing
 
 
@@ -29,8 +29,6 @@ def _bundle_certificates(bundle: CertificateBundle):
 
 def bundle_request(*, course, requested_by, fmt: str = BundleFormat.PDF, office=None, village=None) -> CertificateBundle:
     """Create a bundle; build it now when small and ready, otherwise in the background."""
-    from certificates.tasks import build_certificate_bundle
-
     bundle = CertificateBundle.objects.create(
         course=course, office=office, village=village, format=fmt, requested_by=requested_by
     )
@@ -38,7 +36,7 @@ def bundle_request(*, course, requested_by, fmt: str = BundleFormat.PDF, office=
     small = len(certificates) <= settings.CERTIFICATES["BUNDLE_SYNC_MAX"]
     if small and all(certificate.pdf_ready for certificate in certificates):
         return bundle_build(bundle=bundle, certificates=certificates)
-    transaction.on_commit(lambda: _bundle_enqueue(bundle, build_certificate_bundle))
+    transaction.on_commit(lambda: _bundle_enqueue(bundle, tasks.build_certificate_bundle))
     return bundle
 
 
@@ -53,7 +51,7 @@ def _bundle_enqueue(bundle: CertificateBundle, task) -> None:
 
 def _pdf_bytes(certificate) -> bytes:
     if not certificate.pdf_ready or not default_storage.exists(certificate.pdf.name):
-        certificate = certificate_render(certificate=certificate)
+        certificate = services.certificate_render(certificate=certificate)
     with default_storage.open(certificate.pdf.name) as handle:
         return handle.read()
 

@@ -223,10 +223,6 @@ def get_renderer() -> CertificateRenderer:
     return renderer
 
 
-def reset_renderer() -> None:
-    """Forget the cached renderer (after the stylesheet or fonts change; used by tests)."""
-    _local.renderer = None
-
 
 # --- What goes on the page ---------------------------------------------------------
 

@@ -4,12 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from certificates.codes import code_normalize
 from certificates.models import Certificate, CertificateStatus, CertificateTemplate, RevocationReason
+from courses import api as courses_api
 from lms import roles
 from lms.validators import mask_nip
 
@@ -137,9 +139,7 @@ def certificate_next_step(*, user, course) -> CertificateNextStep:
 
 def is_certificate_admin(user) -> bool:
     """HR and superusers see and download every certificate (the same rule as the HR workspace)."""
-    from certificates.hr.access import is_hr
-
-    return is_hr(user)
+    return roles.is_hr(user)
 
 
 def can_download(*, user, certificate: Certificate) -> bool:
@@ -224,11 +224,6 @@ def certificates_for_bundle(*, course, office=None, village=None):
 def officers_awaiting_certificate(*, course=None, program=None, office=None, today: datetime.date | None = None):
     """Active officers who earned `course` (completed it) or `program` (hold a valid certificate
     of each required course) but hold no valid certificate for it: what a bulk issue would issue."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count
-
-    from courses.models import Enrollment
-
     if (course is None) == (program is None):
         raise ValueError("officers_awaiting_certificate needs exactly one of course= or program=")
     today = today or timezone.localdate()
@@ -236,7 +231,7 @@ def officers_awaiting_certificate(*, course=None, program=None, office=None, tod
     if office is not None:
         users = users.filter(officer_profile__office=office)
     if course is not None:
-        completed = Enrollment.objects.filter(course=course, completed_at__isnull=False).values("user_id")
+        completed = courses_api.course_completer_ids(course=course)
         holders = Certificate.objects.valid(today).filter(course=course).values("holder_id")
         return users.filter(pk__in=completed).exclude(pk__in=holders)
     required = list(program.program_courses.values_list("course_id", flat=True))

@@ -11,6 +11,8 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -22,8 +24,11 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
-from certificates.selectors import verification_forget
+from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
+from certificates.selectors import certificates_governed_by, template_for_certificate, verification_forget
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
+from courses import api as courses_api
+from courses import services as courses_services
 from lms import queueing
 from lms.errors import DomainError
 
@@ -231,10 +236,8 @@ def _render_claim(certificate_id: int, *, held_since=_NOT_READ, now=None) -> boo
 
 def _enqueue_render(certificate_id: int) -> bool:
     """Ask the worker for the render the caller holds the lease of; False (lease released) when the queue is down."""
-    from certificates.tasks import render_certificate
-
     try:
-        result = queueing.enqueue(render_certificate, certificate_id)
+        result = queueing.enqueue(tasks.render_certificate, certificate_id)
     except queueing.QueueUnavailable:
         # The PDF stays wanted with no lease: the sweep asks again once the queue is back.
         Certificate.objects.filter(pk=certificate_id).update(render_requested_at=None, render_task_id="")
@@ -276,8 +279,9 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     Only the file fields are written (by UPDATE), so a revocation committed
     while the PDF was rendering is never overwritten.
     """
+    # Imported here, not at the top: WeasyPrint takes over a second to import, and the web
+    # processes, which never render, should not load it.
     from certificates.rendering import render_certificate_pdf
-    from certificates.selectors import template_for_certificate
 
     certificate = Certificate.objects.select_related("agency__logo").get(pk=certificate.pk)
     base_url = settings.PUBLIC_BASE_URL  # the address its QR code and link print (Certificate.verification_url)
@@ -331,9 +335,7 @@ def certificates_rerender(*, certificates) -> int:
 
 def _render_waiting(task_id: str) -> bool:
     """Is this render task still queued (not started)? A backlog can outlast the lease; a started one cannot."""
-    from certificates.tasks import render_certificate
-
-    backend = render_certificate.get_backend()
+    backend = tasks.render_certificate.get_backend()
     if not task_id or not backend.supports_get_result:
         return False
     try:
@@ -373,8 +375,6 @@ def certificates_render_sweep(*, now=None) -> int:
 
 def certificate_template_changed(*, template) -> int:
     """A template edit marks the PDFs it shapes outdated; they are rendered again on demand."""
-    from certificates.selectors import certificates_governed_by
-
     return certificates_governed_by(template).filter(pdf_outdated=False).update(pdf_outdated=True)
 
 
@@ -387,13 +387,11 @@ def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
     queue is down: nothing is issued, the user is told). The worker issues one certificate
     per transaction, and each issue asks for its own render.
     """
-    from certificates.tasks import issue_certificates
-
     if (course is None) == (program is None):
         raise ValueError("certificates_issue_bulk needs exactly one of course= or program=")
     user_ids = sorted(set(user_ids))
     queueing.enqueue(
-        issue_certificates,
+        tasks.issue_certificates,
         user_ids=user_ids,
         course_id=course.pk if course is not None else None,
         program_id=program.pk if program is not None else None,
@@ -403,11 +401,9 @@ def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
 
 def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -> int:
     """The worker's half of bulk issuing: one transaction per certificate, so one failure spoils none."""
-    from django.contrib.auth import get_user_model
-
-    from courses.models import CoursePage
-
-    course = CoursePage.objects.get(pk=course_id) if course_id else None
+    course = courses_api.course_by_id(course_id) if course_id else None
+    if course_id and course is None:
+        raise ObjectDoesNotExist(f"No course with id {course_id}.")
     program = Program.objects.get(pk=program_id) if program_id else None
     issued = 0
     for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
@@ -418,8 +414,6 @@ def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -
 
 def certificate_renew(*, certificate: Certificate, user, today: datetime.date | None = None):
     """Re-open an expired certificate's course so that completing it again issues a new one."""
-    from courses.services import enrollment_renew
-
     today = today or timezone.localdate()
     if certificate.holder_id != user.pk or not certificate.course_id:
         raise CertificateError(_("Hanya sertifikat kursus milik Anda yang dapat diperpanjang."))
@@ -427,4 +421,4 @@ def certificate_renew(*, certificate: Certificate, user, today: datetime.date | 
         raise CertificateError(_("Sertifikat ini belum kedaluwarsa (atau sudah dicabut), jadi belum dapat diperpanjang."))
     if Certificate.objects.filter(holder=user, course_id=certificate.course_id, cycle__gt=certificate.cycle).exists():
         raise CertificateError(_("Sertifikat ini sudah diperpanjang."))
-    return enrollment_renew(user=user, course=certificate.course)
+    return courses_services.enrollment_renew(user=user, course=certificate.course)

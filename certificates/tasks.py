@@ -11,8 +11,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
-from certificates import services
-from certificates.models import Certificate
+from certificates import bundling, services
+from certificates.models import BundleStatus, Certificate, CertificateBundle
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,9 @@ def issue_certificates(user_ids: list[int], course_id: int | None = None, progra
 
 @task()
 def build_certificate_bundle(bundle_id: int) -> str:
-    from certificates.bundling import bundle_build
-    from certificates.models import BundleStatus, CertificateBundle
-
     bundle = CertificateBundle.objects.select_related("course", "office", "village").get(pk=bundle_id)
     try:
-        return bundle_build(bundle=bundle).status
+        return bundling.bundle_build(bundle=bundle).status
     except Exception:
         CertificateBundle.objects.filter(pk=bundle_id).update(status=BundleStatus.FAILED, finished_at=timezone.now())
         raise

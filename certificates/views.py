@@ -16,7 +16,7 @@ from certificates.codes import code_display, code_normalize
 from certificates.forms import BundleForm, VerifyForm
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus
 from certificates.services import certificate_pdf_available, certificate_renew
-from courses.models import CoursePage
+from courses import api as courses_api
 from lms.errors import DomainError
 
 
@@ -101,7 +101,7 @@ def download(request, pk):
 
 
 def _course_for_bundles(request, course_id):
-    course = CoursePage.objects.filter(pk=course_id).select_related("agency").first()
+    course = courses_api.course_by_id(course_id, with_agency=True)
     if course is None or not selectors.can_download_bundle(user=request.user, agency_code=course.agency.code):
         raise Http404
     return course

@@ -8,6 +8,7 @@ the URL itself, never an oEmbed lookup at render time.
 import re
 from urllib.parse import parse_qs, urlparse
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -79,8 +80,6 @@ class VideoBlock(blocks.StructBlock):
         description = _("Video yang diunggah atau tautan YouTube.")
 
     def clean(self, value):
-        from django.core.exceptions import ValidationError
-
         cleaned = super().clean(value)
         if not cleaned.get("video_file") and not cleaned.get("url"):
             raise blocks.StructBlockValidationError(

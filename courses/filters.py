@@ -5,12 +5,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage
-from courses.models.pages import Level
+from courses.choices import Level
 from lms.models import Agency, LegalBasis
 
 
 class CourseFilter(django_filters.FilterSet):
+    """Every filter is declared and the catalog page always passes its courses as the queryset."""
+
     q = django_filters.CharFilter(
         label=_("Cari"),
         method="filter_text",
@@ -35,10 +36,6 @@ class CourseFilter(django_filters.FilterSet):
     tingkat = django_filters.ChoiceFilter(
         label=_("Tingkat"), field_name="level", choices=Level.choices, empty_label=_("Semua tingkat")
     )
-
-    class Meta:
-        model = CoursePage
-        fields = []
 
     def filter_text(self, queryset, name, value):
         words = value.split()

@@ -14,7 +14,7 @@ from courses.models.quiz import QuestionKind
 
 class QuizSubmissionForm(forms.Form):
     def __init__(self, shown, *args, **kwargs):
-        """`shown` is `courses.quiz.attempt_questions(attempt)`: [(question, [choices])]."""
+        """`shown` is `courses.selectors.attempt_questions(attempt)`: [(question, [choices])]."""
         super().__init__(*args, **kwargs)
         self.shown = shown
         for number, (question, choices) in enumerate(shown, start=1):

@@ -6,18 +6,27 @@ officer's own enrolment and progress rows, however many courses and modules
 there are.
 """
 
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass, field
-
-from django.core.paginator import Paginator
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from wagtail import hooks
 
-from courses.models import CoursePage, Enrollment, ModulePage, ModuleProgress, Question, QuizAttempt
+from courses import policies
+from courses.choices import Level
+from courses.models.progress import AttemptStatus, Enrollment, ModuleProgress, QuizAttempt
+from courses.models.quiz import Choice, Question
+from courses.tree import course_path_of
 from lms.cache import CONTENT, scope_version
 from lms.cache import TIMEOUT as SHARED_PAGE_TIMEOUT
+
+if TYPE_CHECKING:  # the pages import this module; it receives them as arguments
+    from courses.models.pages import CoursePage, ModulePage
 
 
 class ModuleState:
@@ -95,10 +104,6 @@ class CourseProgress:
         return None
 
 
-def _parent_path(page) -> str:
-    return page.path[: -page.steplen]
-
-
 @dataclass(frozen=True)
 class ModuleLink:
     """A live module as outlines show it: its title, where it is and whether it has a quiz; no lesson."""
@@ -140,6 +145,11 @@ def course_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, 
     return result
 
 
+def _module_page_model():
+    """ModulePage, as the progress rows name it: the pages import this module, so it never imports them."""
+    return ModuleProgress._meta.get_field("module").related_model
+
+
 def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, ...]]:
     by_path = {course.path: course for course in courses}
     depths = {course.depth + 1 for course in courses}
@@ -148,7 +158,7 @@ def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, 
     for path in by_path:
         prefix_filter |= Q(path__startswith=path)
     modules = (
-        ModulePage.objects.live()
+        _module_page_model().objects.live()
         .filter(prefix_filter, depth__in=depths)
         # Outlines link to modules; they never show a lesson, so its (large) body stays behind,
         # and "has a quiz" is an EXISTS, not a COUNT grouped by every column of the page.
@@ -158,7 +168,7 @@ def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, 
     )
     links: dict[int, list[ModuleLink]] = {course.pk: [] for course in courses}
     for module in modules:
-        course = by_path.get(_parent_path(module))
+        course = by_path.get(course_path_of(module))
         if course is not None:
             links[course.pk].append(
                 ModuleLink(
@@ -167,23 +177,6 @@ def _build_structures(courses: list[CoursePage]) -> dict[int, tuple[ModuleLink, 
                 )
             )
     return {pk: tuple(rows) for pk, rows in links.items()}
-
-
-_catalog_urls: dict[str, str] = {}
-
-
-def catalog_url() -> str:
-    """The live catalog's URL, remembered per process for the current "content" version."""
-    version = scope_version(CONTENT)
-    url = _catalog_urls.get(version)
-    if url is None:
-        from courses.models import CourseIndexPage
-
-        catalog = CourseIndexPage.objects.live().order_by("path").first()
-        url = (catalog.get_url() if catalog else None) or "/"
-        _catalog_urls.clear()  # only the current version is ever asked for again
-        _catalog_urls[version] = url
-    return url
 
 
 def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
@@ -256,8 +249,6 @@ class CourseCard:
     legal_bases: tuple[str, ...]
 
     def get_level_display(self) -> str:
-        from courses.models.pages import Level
-
         return Level(self.level).label  # translated when the page renders
 
 
@@ -274,14 +265,17 @@ def _card(course: CoursePage) -> CourseCard:
     )
 
 
-def course_cards(course_ids: list[int], *, version: str) -> list[CourseCard]:
-    """Cards of the given courses in that order; misses are loaded together in two queries."""
+def course_cards(course_ids: list[int], *, version: str, load) -> list[CourseCard]:
+    """Cards of the given courses in that order; misses are loaded together in two queries.
+
+    `load`: a callable giving the courses of some ids with their agency and legal bases
+    (`CourseIndexPage.courses_by_id`)."""
     keys = {pk: _card_key(version, pk) for pk in course_ids}
     found = cache.get_many(list(keys.values()))
     cards = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in course_ids if pk not in cards]
     if missing:
-        loaded = CoursePage.objects.filter(pk__in=missing).select_related("agency").prefetch_related("legal_bases")
+        loaded = load(missing)
         built = {course.pk: _card(course) for course in loaded}
         cache.set_many({keys[pk]: card for pk, card in built.items()}, timeout=STRUCTURE_TIMEOUT)
         cards.update(built)
@@ -317,13 +311,14 @@ def catalog_filter_key(course_filter) -> str:
     return hashlib.sha256(repr(params).encode()).hexdigest()
 
 
-def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int):
+def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int, load):
     """One page of the filtered catalog as (paginator page of card ids, cards).
 
     Which courses a filter finds is the same for everyone: the page's course ids and
     the total are kept in the shared cache under the "content" version, keyed by the
     filter's parameters, and the cards under each course's id. A warm page costs no query.
-    `courses`: a callable giving the queryset the filter narrows, called on a miss only.
+    `courses`: a callable giving the queryset the filter narrows, called on a miss only;
+    `load`: as for `course_cards`.
     """
     version = scope_version(CONTENT)
     # A page number is the visitor's to choose: only plausible ones get an entry of their own.
@@ -344,7 +339,7 @@ def catalog_page(*, catalog, course_filter, courses, page_number, per_page: int)
             # Searches are free text: their entries live as long as a shared page (lms.cache).
             cache.set(key, entry, timeout=SHARED_PAGE_TIMEOUT)
     else:
-        cards = course_cards(entry["ids"], version=version)
+        cards = course_cards(entry["ids"], version=version, load=load)
     window = _PageWindow(total=entry["total"], start=entry["start"], ids=entry["ids"])
     return Paginator(window, per_page).page(entry["number"]), cards
 
@@ -388,8 +383,6 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage, out
 
     `outline`: the course outline the request already built (ModulePage.serve checks access with it).
     """
-    from courses.quiz import quiz_status
-
     if outline is None:
         outline = course_outline_for_user(user=user, course=course)
     rows = outline.rows
@@ -408,8 +401,10 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage, out
         "previous_module": rows[index - 1].module if index else None,
         "next_module": rows[index + 1].module if index is not None and index + 1 < len(rows) else None,
         "attempts": attempts,
-        "quiz": quiz_status(
-            user=user, module=module, attempts=attempts, since=outline.enrollment.renewed_at if outline.enrollment else None
+        "quiz": policies.quiz_status(
+            max_attempts=module.quiz_max_attempts,
+            attempts=attempts,
+            since=outline.enrollment.renewed_at if outline.enrollment else None,
         ),
     }
 
@@ -432,10 +427,8 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt, since=None
     `since`: the start of the enrolment's current cycle (Enrollment.renewed_at). The officer's
     other attempts are counted, not loaded: the page costs the same after one attempt or a thousand.
     """
-    from courses.quiz import attempt_questions, quiz_status_counted, review_visibility
-
     status = quiz_status_counted(user=user, module=module, since=since)
-    visible = review_visibility(module=module, status=status)
+    visible = policies.review_visibility(policy=module.quiz_review_policy, status=status)
     answers = {
         answer.question_id: answer
         for answer in attempt.answers.prefetch_related("selected_choices")
@@ -458,3 +451,70 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt, since=None
             )
         )
     return {"attempt": attempt, "items": items, "quiz": status, "review": visible}
+
+
+# The quiz: what an attempt draws from, shows and counts.
+
+
+def quiz_question_bank(module: ModulePage) -> list[tuple[Question, list[Choice]]]:
+    """The quiz's questions with their choices, in the author's order (two queries)."""
+    questions = module.questions.prefetch_related("choices").order_by("sort_order", "pk")
+    return [(question, list(question.choices.all())) for question in questions]
+
+
+def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:
+    """The attempt's questions and choices in the order they were shown (two queries).
+
+    Questions or choices a trainer deleted since are left out, never re-drawn.
+    """
+    # By id, straight from the layout: the layout already says which choices and in what order.
+    question_ids = [item["question"] for item in attempt.layout]
+    choice_ids = [choice for item in attempt.layout for choice in item["choices"]]
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).select_related("legal_basis")}
+    choices = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids)}
+    result = []
+    for item in attempt.layout:
+        question = questions.get(item["question"])
+        if question is None:
+            continue
+        shown = [choices[c] for c in item["choices"] if c in choices and choices[c].question_id == question.pk]
+        result.append((question, shown))
+    return result
+
+
+def own_attempts(user, attempt_id: int):
+    """The officer's attempt by primary key. The module is checked on the row, not in the
+    query: with both officer and module in the WHERE clause PostgreSQL prefers the
+    (user, module, number) index and walks the officer's whole history at that module."""
+    return QuizAttempt.objects.filter(pk=attempt_id, user=user)
+
+
+def attempt_for_user(*, user, attempt_id: int, module: ModulePage) -> QuizAttempt | None:
+    """The officer's own attempt at this module, or None: nobody else's exists for them."""
+    attempt = own_attempts(user, attempt_id).first()
+    if attempt is None or attempt.module_id != module.pk:
+        return None
+    return attempt
+
+
+def quiz_status_counted(*, user, module: ModulePage, since=None) -> policies.QuizStatus:
+    """The officer's standing at a module's quiz, counted by the database instead of loading the history.
+
+    One aggregate query, however many attempts there are; a second one loads the open attempt
+    only when there is one (at most one per officer and module). `since`: as for `policies.quiz_status`.
+    """
+    attempts = QuizAttempt.objects.filter(user=user, module=module)
+    in_cycle = Q(started_at__gte=since) if since is not None else Q()
+    counts = attempts.aggregate(
+        used=Count("pk", filter=in_cycle),
+        passed=Count("pk", filter=in_cycle & Q(passed=True)),
+        open=Count("pk", filter=in_cycle & Q(status=AttemptStatus.IN_PROGRESS)),
+    )
+    open_attempt = None
+    if counts["open"]:
+        open_attempt = attempts.filter(in_cycle, status=AttemptStatus.IN_PROGRESS).first()
+        if open_attempt is not None and policies.is_overdue(open_attempt):
+            open_attempt = None
+    return policies.attempt_status(
+        max_attempts=module.quiz_max_attempts, used=counts["used"], passed=counts["passed"] > 0, open_attempt=open_attempt
+    )

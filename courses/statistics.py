@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, Q
 
 from courses.models import AttemptAnswer, Choice, CoursePage, ModulePage, Question, QuizAttempt
 from courses.models.progress import AttemptStatus
-from lms.roles import agencies_for_user  # noqa: F401  (used by the admin views)
+from courses.tree import course_path_of
 from lms.models import Agency
 
 
@@ -44,7 +44,7 @@ def quiz_modules_for_agencies(agencies) -> list[ModulePage]:
     by_path = {course.path: course for course in courses}
     result = list(modules)
     for module in result:
-        module.course_title = by_path[module.path[: -module.steplen]].title
+        module.course_title = by_path[course_path_of(module)].title
         module.pass_rate = _share(module.passed_count, module.attempt_count)
         module.average_score = averages.get(module.pk)
     return result

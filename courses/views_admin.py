@@ -6,11 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from courses import statistics
+from lms import roles
 from courses.models import ModulePage
 
 
 def quiz_statistics_index(request):
-    agencies = statistics.agencies_for_user(request.user)
+    agencies = roles.agencies_for_user(request.user)
     if not agencies:
         raise PermissionDenied
     sections = [
@@ -28,7 +29,7 @@ def quiz_statistics_index(request):
 
 def quiz_statistics_detail(request, module_id):
     module = get_object_or_404(ModulePage, pk=module_id)
-    if module.course.agency not in statistics.agencies_for_user(request.user):
+    if module.course.agency not in roles.agencies_for_user(request.user):
         raise PermissionDenied
     return TemplateResponse(
         request,

@@ -26,16 +26,9 @@ class HomePage(TypedChildRouteMixin, Page):
         verbose_name = _("halaman depan")
         verbose_name_plural = _("halaman depan")
 
-    def child_route_model(self):
-        from courses.models import CourseIndexPage
-
-        return CourseIndexPage
-
     def get_context(self, request, *args, **kwargs):
-        from courses.models import CourseIndexPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["catalog"] = CourseIndexPage.objects.live().first()
+        context["catalog"] = self.child_route_model().objects.live().first()  # the catalog, its only child type
         return context
 
 

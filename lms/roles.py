@@ -11,7 +11,7 @@ How a trainer is confined to their agency (README "Roles and security"):
   `change_page` (`sync_course_permissions`, run whenever a course is saved), so
   that group edits the course and adds/edits its modules.
 - Wagtail lets a permission flow down the whole tree, so the catalog's `add_page`
-  would also reach into other agencies' courses; `lms.page_permissions` stops it
+  would also reach into other agencies' courses; `courses.permissions` stops it
   at the course boundary, on the server, for every admin view.
 - No trainer group holds `publish_page` anywhere: changes go live through the
   review workflow (`sync_review_workflow`), which the Reviewer group approves.
@@ -20,6 +20,8 @@ How a trainer is confined to their agency (README "Roles and security"):
 """
 
 from django.utils.translation import gettext_lazy as _
+
+from lms.models import Agency
 
 OFFICER = "Officer"
 TRAINER_IMIGRASI = "Trainer Imigrasi"
@@ -262,10 +264,15 @@ def may_enter_admin(user) -> bool:
     return user.has_perm("wagtailadmin.access_admin")
 
 
+def is_hr(user) -> bool:
+    """HR or superuser: who may enter /hr/ and sees every certificate; the group names are read once per request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or HR in group_names(user)
+
+
 def agencies_for_user(user):
     """Agencies whose courses `user` may author: trainers their own, reviewers and admins all."""
-    from lms.models import Agency
-
     agencies = Agency.objects.order_by("short_name")
     if not user.is_authenticated:
         return []
@@ -277,13 +284,8 @@ def agencies_for_user(user):
     return list(agencies.filter(code__in=[code for code, group in TRAINER_GROUPS.items() if group in names]))
 
 
-def sync_page_permissions(*, catalog) -> None:
-    """Kept for callers of the first version: the same as `sync_catalog`."""
-    sync_catalog(catalog=catalog)
-
-
 def on_course_saved(sender, instance, raw=False, **kwargs):
-    """post_save wiring (lms.apps): whoever saves a course — admin form, publish, copy,
+    """post_save wiring (courses.apps): whoever saves a course — admin form, publish, copy,
     seed — its agency's trainers get its page permissions, the others lose them."""
     if not raw:
         sync_course_permissions(course=instance)

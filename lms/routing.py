@@ -12,7 +12,9 @@ class TypedChildRouteMixin:
     """
 
     def child_route_model(self):
-        raise NotImplementedError
+        """The one page type this page's children are (its `subpage_types`), read without a query."""
+        (model,) = type(self).clean_subpage_models()
+        return model
 
     def child_routed(self, child) -> None:
         """Hook: the child found for this request (e.g. to hand it its parent)."""

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms import accounts, views
+from lms import accounts
 
 # The site's own 500 page, which needs no database (lms/errors.py); 400, 403 and 404 are Django's
 # handlers with templates/400.html, 403.html, 404.html.
@@ -27,7 +27,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/kata-sandi/", accounts.password_change, name="password_change"),
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
-    path("my/learning/", views.my_learning, name="my_learning"),
+    path("", include("courses.urls")),  # my/learning/
     path("accounts/", include("lms.account_urls")),
     path("hr/", include("certificates.hr.urls")),
     path("", include("certificates.urls")),

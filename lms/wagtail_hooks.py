@@ -92,12 +92,3 @@ class SuperuserMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_lockouts_menu_item():
     return SuperuserMenuItem(_("Masuk terkunci"), reverse("lms_lockouts"), icon_name="lock", order=900)
-
-
-@hooks.register("after_create_page")
-def set_up_a_new_catalog(request, page):
-    """A catalog made by hand in the admin gets the same permissions and review workflow as the demo's."""
-    from courses.models import CourseIndexPage
-
-    if isinstance(page.specific, CourseIndexPage):
-        roles.sync_catalog(catalog=page)

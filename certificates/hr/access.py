@@ -8,13 +8,6 @@ from django.core.exceptions import PermissionDenied
 from lms import roles
 
 
-def is_hr(user) -> bool:
-    """HR or superuser; the group names are read once per request (lms.roles.group_names)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or roles.HR in roles.group_names(user)
-
-
 def hr_required(view):
     """Anonymous users go to the login page; signed-in users outside HR get 403."""
 
@@ -22,7 +15,7 @@ def hr_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_hr(request.user):
+        if not roles.is_hr(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

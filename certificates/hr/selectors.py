@@ -19,8 +19,7 @@ from certificates.models import (
     OfficerImport,
     Program,
 )
-from courses.models import CoursePage, Enrollment, QuizAttempt
-from courses.models.progress import AttemptStatus
+from courses import api as courses_api
 from courses.selectors import progress_for_courses
 from lms import cache
 from lms.models import Agency, OfficerProfile, Office
@@ -74,9 +73,7 @@ def _registry_options() -> dict[str, list]:
         "offices": [(str(pk), name) for pk, name in Office.objects.order_by("name").values_list("pk", "name")],
         "provinces": list(Office.objects.order_by("province").values_list("province", flat=True).distinct()),
         "programs": [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")],
-        "courses": [
-            (f"c{pk}", title) for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
-        ],
+        "courses": [(f"c{pk}", title) for pk, title in courses_api.live_course_titles()],
     }
 
 
@@ -101,8 +98,9 @@ def subject_from_value(value: str):
     """The CoursePage or Program named by a "c<id>"/"p<id>" value, or None."""
     if not value or value[0] not in "cp" or not (value[1:].isascii() and value[1:].isdigit()):
         return None
-    model = CoursePage if value[0] == "c" else Program
-    return model.objects.filter(pk=int(value[1:])).first()
+    if value[0] == "c":
+        return courses_api.course_by_id(int(value[1:]))
+    return Program.objects.filter(pk=int(value[1:])).first()
 
 
 def subject_filter(subject) -> Q:
@@ -112,7 +110,7 @@ def subject_filter(subject) -> Q:
 @dataclass
 class CourseRow:
     progress: object  # courses.selectors.CourseProgress
-    last_attempt: QuizAttempt | None
+    last_attempt: object | None  # courses' QuizAttempt
 
 
 @dataclass
@@ -126,22 +124,9 @@ class OfficerDetail:
 def officer_detail(*, user) -> OfficerDetail:
     """Profile, every enrolled course with progress and last quiz result, every certificate with its history."""
     profile = OfficerProfile.objects.select_related("office", "village").filter(user=user).first()
-    enrollments = list(
-        Enrollment.objects.filter(user=user).select_related("course__agency").order_by("-last_activity_at")
-    )
-    courses = [enrollment.course for enrollment in enrollments]
+    courses = courses_api.enrolled_courses(user=user)
     progress = progress_for_courses(user=user, courses=courses)
-    attempts = (
-        QuizAttempt.objects.filter(user=user, status=AttemptStatus.SUBMITTED)
-        .select_related("module")
-        .order_by("-submitted_at")
-    )
-    last_by_course: dict[int, QuizAttempt] = {}
-    by_path = {course.path: course for course in courses}
-    for attempt in attempts:
-        course = by_path.get(attempt.module.path[: -attempt.module.steplen])
-        if course is not None:
-            last_by_course.setdefault(course.pk, attempt)
+    last_by_course = courses_api.last_graded_attempts(user=user, courses=courses)
     certificates = list(
         Certificate.objects.filter(holder=user).with_status().select_related("agency", "revoked_by").order_by(
             "-issued_on", "-cycle"
@@ -180,7 +165,7 @@ class Dashboard:
     expiring_count: int
     expiring: list[Certificate]
     stalled_count: int
-    stalled: list[Enrollment]
+    stalled: list  # courses' Enrollment, with .user.officer_profile and .course
 
 
 def _subject_key(course_id, program_id) -> str:
@@ -191,7 +176,7 @@ def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Da
     """Who holds which valid certificate per agency, office and province; what expires soon; who stalled."""
     today = today or timezone.localdate()
     subjects = [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")] + [
-        (f"c{pk}", title) for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
+        (f"c{pk}", title) for pk, title in courses_api.live_course_titles()
     ]
     keys = [key for key, _title in subjects]
 
@@ -228,13 +213,8 @@ def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Da
         entry[row["status_code"]] = row["n"]
 
     expiring = Certificate.objects.expiring_within(EXPIRING_DAYS, today).order_by("expires_on", "holder_name")
-    stalled = (
-        Enrollment.objects.filter(
-            completed_at__isnull=True,
-            last_activity_at__lt=timezone.now() - datetime.timedelta(days=STALLED_AFTER_DAYS),
-        )
-        .select_related("user__officer_profile", "course")
-        .order_by("last_activity_at")
+    stalled = courses_api.stalled_enrollments(
+        inactive_before=timezone.now() - datetime.timedelta(days=STALLED_AFTER_DAYS)
     )
     return Dashboard(
         subjects=subjects,

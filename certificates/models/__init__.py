@@ -1,6 +1,5 @@
 from certificates.models.records import (  # noqa: F401
     Certificate,
-    CertificateQuerySet,
     CertificateStatus,
     ExpiryReminder,
     Program,
@@ -9,10 +8,9 @@ from certificates.models.records import (  # noqa: F401
     SerialCounter,
 )
 from certificates.models.bundles import BundleFormat, BundleStatus, CertificateBundle  # noqa: F401
-from certificates.models.templates import CertificateLanguage, CertificateTemplate  # noqa: F401
+from certificates.models.templates import CertificateTemplate  # noqa: F401
 from certificates.models.hr import (  # noqa: F401
     BulkVerification,
-    ExportFormat,
     ExportJob,
     JobStatus,
     OfficerImport,

@@ -66,8 +66,8 @@ class Program(index.Indexed, ClusterableModel):
         return self.title
 
     def courses(self):
-        from courses.models import CoursePage
-
+        """The program's course pages in the program's order (a queryset: the model is the one the links name)."""
+        CoursePage = ProgramCourse._meta.get_field("course").related_model
         return CoursePage.objects.filter(program_links__program=self).order_by("program_links__sort_order")
 
     @property

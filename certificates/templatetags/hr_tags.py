@@ -1,6 +1,6 @@
 from django import template
 
-from certificates.hr.access import is_hr
+from lms.roles import is_hr
 
 register = template.Library()
 

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 from certificates.models import Certificate
 from certificates.services import certificate_render, certificate_revoke
 from certificates.tests.factories import make_certificate, make_program
-from courses import quiz
+from courses import selectors
+from courses.models import QuizAttempt
 from courses.services import enrollment_create, module_complete
 from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import AgencyFactory, UserFactory
@@ -41,9 +42,9 @@ def take_last_quiz(client, officer, course, *, correct=True):
     reading, exam = course.get_modules()
     module_complete(user=officer, module=reading.specific)
     response = client.post(exam.url + "kuis/")
-    attempt = quiz.QuizAttempt.objects.get(pk=re.search(r"kuis/(\d+)/", response.url)[1])
+    attempt = QuizAttempt.objects.get(pk=re.search(r"kuis/(\d+)/", response.url)[1])
     answers = {}
-    for number, (_question, choices) in enumerate(quiz.attempt_questions(attempt), start=1):
+    for number, (_question, choices) in enumerate(selectors.attempt_questions(attempt), start=1):
         answers[f"q{number}"] = str(next(i for i, c in enumerate(choices) if c.is_correct == correct))
     response = client.post(response.url, answers)
     assert response.status_code == 302 and response.url.endswith("/hasil/")

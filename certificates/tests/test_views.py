@@ -180,7 +180,7 @@ def test_an_expired_certificate_is_renewed_by_completing_the_course_again(
     assert QuizAttempt.objects.filter(user=officer, module=module).count() == 1  # history kept
 
     # The old pass does not count for the new cycle: a new attempt can be started and is numbered after it.
-    from courses.quiz import quiz_attempt_start
+    from courses.services import quiz_attempt_start
 
     attempt = quiz_attempt_start(user=officer, module=module)
     assert attempt.number == 2

@@ -1,7 +1,8 @@
 """The catalog, its courses and their modules, as Wagtail pages.
 
 Pages own their request flow (enrol, mark done, take the quiz) through small
-override points; the work itself is done by `courses.services`.
+override points; the work itself is done by `courses.services` (writes) and read by
+`courses.selectors`, which the pages import and which never import the pages.
 """
 
 import uuid
@@ -11,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -22,17 +22,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses import selectors, services
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
-from lms.page_permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
-from lms.cache import SharedPageCacheMixin
+from courses.choices import Level, QuestionOrder, ReviewPolicy
+from courses.filters import CourseFilter
+from courses.models.quiz_page import QuizPageMixin
+from courses.permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
+from courses.tree import course_path_of
+from lms.cache import CONTENT, SharedPageCacheMixin, scope_version
 from lms.routing import TypedChildRouteMixin
-
-
-class Level(models.TextChoices):
-    BASIC = "dasar", _("Dasar")
-    INTERMEDIATE = "menengah", _("Menengah")
-    ADVANCED = "lanjutan", _("Lanjutan")
 
 
 class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
@@ -49,32 +48,29 @@ class CourseIndexPage(TypedChildRouteMixin, SharedPageCacheMixin, Page):
         verbose_name = _("katalog kursus")
         verbose_name_plural = _("katalog kursus")
 
-    def child_route_model(self):
-        return CoursePage
-
     def get_courses(self):
         return CoursePage.objects.live().public().child_of(self).order_by("title")
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.filters import CourseFilter
-        from courses.selectors import catalog_filter_key, catalog_page, course_cards_for_user
-        from lms.cache import CONTENT, scope_version
+    def courses_by_id(self, ids):
+        """Courses of the given ids as catalog cards show them (agency and legal bases loaded)."""
+        return CoursePage.objects.filter(pk__in=ids).select_related("agency").prefetch_related("legal_bases")
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The courses are found only when the cached page misses (`public()` itself queries).
         course_filter = CourseFilter(request.GET or None, queryset=CoursePage.objects.none(), request=request)
-        page_obj, cards = catalog_page(
+        page_obj, cards = selectors.catalog_page(
             catalog=self, course_filter=course_filter, courses=self.get_courses,
-            page_number=request.GET.get("halaman"), per_page=self.per_page,
+            page_number=request.GET.get("halaman"), per_page=self.per_page, load=self.courses_by_id,
         )
         context.update(
             filter=course_filter,
             page_obj=page_obj,
-            courses=course_cards_for_user(user=request.user, courses=cards),
+            courses=selectors.course_cards_for_user(user=request.user, courses=cards),
             is_filtered=course_filter.is_bound and any(v for v in course_filter.data.values()),
             # The filter form is the same for everyone with the same query: a cached fragment.
             shared_content_version=scope_version(CONTENT),
-            filter_key=catalog_filter_key(course_filter),
+            filter_key=selectors.catalog_filter_key(course_filter),
         )
         return context
 
@@ -139,8 +135,8 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
         verbose_name = _("kursus")
         verbose_name_plural = _("kursus")
 
-    def child_route_model(self):
-        return ModulePage
+    def course_path(self) -> str:
+        return self.path
 
     def child_routed(self, child) -> None:
         child.__dict__["course"] = self  # ModulePage.course, without its query
@@ -149,13 +145,10 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
         return ModulePage.objects.live().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import completion_next_steps, course_outline_for_user
-        from lms.cache import CONTENT, scope_version
-
         context = super().get_context(request, *args, **kwargs)
-        outline = context["outline"] = course_outline_for_user(user=request.user, course=self)
+        outline = context["outline"] = selectors.course_outline_for_user(user=request.user, course=self)
         if outline.is_completed:  # the certificate it earned
-            context["next_steps"] = completion_next_steps(user=request.user, course=self)
+            context["next_steps"] = selectors.completion_next_steps(user=request.user, course=self)
         # The course's description and facts are the same for everyone: cached as a fragment
         # under the content version, so a logged-in officer's page reuses them too.
         # A preview shows a draft: its key never matches a live entry (nor another preview).
@@ -165,8 +158,6 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
 
     @path("daftar/", name="enrol")
     def enrol(self, request):
-        from courses import services
-
         if request.method != "POST":
             return redirect(self.url)
         if not request.user.is_authenticated:
@@ -180,19 +171,11 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
         return redirect(self.url)
 
 
-class QuestionOrder(models.TextChoices):
-    FIXED = "fixed", _("Tetap (urutan penyusun)")
-    SHUFFLED = "shuffled", _("Diacak (soal dan pilihan)")
+class ModulePage(QuizPageMixin, CourseScopedPermissionsMixin, RoutablePageMixin, Page):
+    """One lesson of a course, optionally closed by a quiz (or the course's final exam).
 
-
-class ReviewPolicy(models.TextChoices):
-    RESULT_ONLY = "result_only", _("Hanya benar/salah dan penjelasan")
-    ALWAYS = "always", _("Selalu tampilkan jawaban benar")
-    AFTER_PASS_OR_LAST = "after_pass_or_last", _("Tampilkan jawaban benar setelah lulus atau kesempatan habis")
-
-
-class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
-    """One lesson of a course, optionally closed by a quiz (or the course's final exam)."""
+    The quiz's routes and their override points come from `QuizPageMixin`; its settings are fields here.
+    """
 
     summary = models.TextField(_("ringkasan"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("perkiraan durasi (menit)"), default=20)
@@ -264,12 +247,10 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
     @cached_property
     def course(self):
         """The parent course, in one query (the parent's path is a prefix of ours)."""
-        return CoursePage.objects.select_related("agency").get(path=self.path[: -self.steplen])
+        return CoursePage.objects.select_related("agency").get(path=course_path_of(self))
 
     def serve(self, request, *args, **kwargs):
         """Every route of a module needs an enrolled officer who has reached it."""
-        from courses import services
-
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
         if not request.user.is_authenticated:
@@ -282,22 +263,17 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
 
     @path("", name="lesson")
     def lesson(self, request):
-        from courses import services
-        from courses.selectors import module_context_for_user
-
         if getattr(request, "is_preview", False):  # a draft, seen by its editor: nothing to record
             return self.render(request)
         outline = self.outline(request)
         services.module_open(user=request.user, module=self, outline=outline)
         # Only the lesson shows the officer's place in the course and the quiz history;
         # the quiz form and result pages read what they show themselves.
-        context = module_context_for_user(user=request.user, module=self, course=self.course, outline=outline)
+        context = selectors.module_context_for_user(user=request.user, module=self, course=self.course, outline=outline)
         return self.render(request, context_overrides=context)
 
     @path("selesai/", name="complete")
     def complete(self, request):
-        from courses import services
-
         if request.method != "POST":
             return redirect(self.url)
         try:
@@ -309,100 +285,18 @@ class ModulePage(CourseScopedPermissionsMixin, RoutablePageMixin, Page):
         next_module = services.next_module_for(user=request.user, course=self.course, after=self)
         return redirect(next_module.url if next_module else self.course.url)
 
-    @path("kuis/", name="quiz_start")
-    def quiz_start(self, request):
-        from courses import quiz
-
-        if request.method != "POST":
-            return redirect(self.url)
-        try:
-            attempt = quiz.quiz_attempt_start(user=request.user, module=self, outline=self.outline(request))
-        except quiz.QuizError as error:
-            messages.error(request, error.message)
-            return redirect(self.url)
-        return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
-
-    def _attempt_or_404(self, request, attempt_id):
-        """Only the officer's own attempts at this module exist for them."""
-        from courses import quiz
-
-        try:
-            return quiz.get_attempt_for_user(user=request.user, attempt_id=attempt_id, module=self)
-        except quiz.AttemptNotFound:
-            raise Http404 from None
-
-    @path("kuis/<int:attempt_id>/", name="quiz_attempt")
-    def quiz_attempt(self, request, attempt_id):
-        from courses import quiz
-        from courses.forms import QuizSubmissionForm
-
-        attempt = self._attempt_or_404(request, attempt_id)
-        result_url = self.url + self.reverse_subpage("quiz_result", args=[attempt.pk])
-        if attempt.status != "in_progress":
-            return redirect(result_url)
-        shown = quiz.attempt_questions(attempt)
-        form = QuizSubmissionForm(shown, request.POST if request.method == "POST" else None)
-        # Past the deadline (and its grace) the attempt is closed as expired, whatever was sent.
-        overdue = quiz.is_overdue(attempt)
-        if request.method == "POST" or overdue:
-            if overdue or form.is_valid():
-                try:
-                    quiz.quiz_attempt_submit(
-                        user=request.user,
-                        attempt_id=attempt.pk,
-                        answers={} if overdue else form.answers(),
-                        module=self,
-                        shown=shown,
-                    )
-                except quiz.AttemptAlreadyFinished as error:
-                    messages.info(request, error.message)
-                except quiz.QuizError as error:
-                    messages.error(request, error.message)
-                    return redirect(self.url)
-                return redirect(result_url)
-        return self.render(
-            request,
-            template="courses/module_quiz.html",
-            context_overrides={"attempt": attempt, "form": form, "course": self.course},
-        )
-
-    @path("kuis/<int:attempt_id>/hasil/", name="quiz_result")
-    def quiz_result(self, request, attempt_id):
-        from courses.selectors import attempt_review, completion_next_steps
-
-        attempt = self._attempt_or_404(request, attempt_id)
-        if attempt.status == "in_progress":
-            return redirect(self.url + self.reverse_subpage("quiz_attempt", args=[attempt.pk]))
-        outline = self.outline(request)  # built by serve() for the access check
-        enrollment = outline.enrollment
-        review = attempt_review(
-            user=request.user, module=self, attempt=attempt, since=enrollment.renewed_at if enrollment else None
-        )
-        # A pass that completed the course: what it earned is the next step.
-        if attempt.passed and outline.is_completed:
-            review["next_steps"] = completion_next_steps(user=request.user, course=self.course)
-        return self.render(
-            request,
-            template="courses/module_quiz_result.html",
-            context_overrides={"course": self.course, **review},
-        )
-
     def outline(self, request):
         """The officer's outline of this module's course, built once per request.
 
         Access checks, recording the visit and the page itself all read it; a write made
         while serving (a quiz submitted, a module completed) is followed by a redirect.
         """
-        from courses.selectors import course_outline_for_user
-
         cached = self.__dict__.get("_outline")
         if cached is None or cached[0] is not request:
-            cached = self.__dict__["_outline"] = (request, course_outline_for_user(user=request.user, course=self.course))
+            cached = self.__dict__["_outline"] = (request, selectors.course_outline_for_user(user=request.user, course=self.course))
         return cached[1]
 
     def get_context(self, request, *args, **kwargs):
-        from lms.cache import CONTENT, scope_version
-
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
         # The lesson is the same for every officer: rendered once per content version (a

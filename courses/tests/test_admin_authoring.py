@@ -15,7 +15,7 @@ CASE_TEXT = "Seorang warga ditawari kerja ke luar negeri tanpa kontrak."
 @pytest.fixture
 def authoring(catalog):
     roles.sync_role_permissions()
-    roles.sync_page_permissions(catalog=catalog)
+    roles.sync_catalog(catalog=catalog)
     return {
         "catalog": catalog,
         "agency": AgencyFactory(code="IMI", short_name="Imigrasi"),

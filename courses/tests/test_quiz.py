@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from courses import quiz
+from courses import selectors, services
 from courses.models import AttemptAnswer, Enrollment, ModuleProgress, QuizAttempt
-from courses.models.pages import QuestionOrder, ReviewPolicy
+from courses.choices import QuestionOrder, ReviewPolicy
 from courses.models.progress import AttemptStatus
 from courses.models.quiz import QuestionKind
 from courses.services import enrollment_create
@@ -53,7 +53,7 @@ def start_attempt(client, module) -> QuizAttempt:
 def form_data(attempt, *, correct=True) -> dict:
     """Positional answers to every question of `attempt`, all right or all wrong."""
     data = {}
-    for number, (question, choices) in enumerate(quiz.attempt_questions(attempt), start=1):
+    for number, (question, choices) in enumerate(selectors.attempt_questions(attempt), start=1):
         right = [str(i) for i, choice in enumerate(choices) if choice.is_correct]
         wrong = [str(i) for i, choice in enumerate(choices) if not choice.is_correct]
         if question.kind == QuestionKind.MULTIPLE:
@@ -190,7 +190,7 @@ class TestStartAndResume:
         stored = [{"question": item["question"], "choices": item["choices"][::-1]} for item in attempt.layout[::-1]]
         QuizAttempt.objects.filter(pk=attempt.pk).update(layout=stored)
         attempt.refresh_from_db()
-        shown = quiz.attempt_questions(attempt)
+        shown = selectors.attempt_questions(attempt)
         expected_questions = [question.text for question, _choices in shown]
         expected_choices = [choice.text for _question, choices in shown for choice in choices]
         assert expected_questions == ["Soal 4?", "Soal 3?", "Soal 2?", "Soal 1?"]
@@ -750,8 +750,8 @@ class TestAccess:
 
         assert officer_client.post(attempt_url(module, attempt), data).status_code == 404
         assert officer_client.post(f"{module.url}kuis/").status_code == 404
-        with pytest.raises(quiz.QuizError):
-            quiz.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers={})
+        with pytest.raises(services.QuizError):
+            services.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers={})
         attempt.refresh_from_db()
         assert attempt.status == AttemptStatus.IN_PROGRESS
         assert attempt.answers.count() == 0

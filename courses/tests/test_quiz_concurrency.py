@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from courses import quiz
+from courses import policies, selectors, services
 from courses.models import AttemptAnswer, ModulePage, ModuleProgress, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.services import enrollment_create
@@ -35,7 +35,7 @@ def build_quiz():
 def all_right(attempt):
     return {
         question.pk: frozenset(choice.pk for choice in choices if choice.is_correct)
-        for question, choices in quiz.attempt_questions(attempt)
+        for question, choices in selectors.attempt_questions(attempt)
     }
 
 
@@ -44,15 +44,15 @@ def all_right(attempt):
 class TestRacingRequests:
     def test_simultaneous_submissions_grade_the_attempt_once(self):
         officer, module = build_quiz()
-        attempt = quiz.quiz_attempt_start(user=officer, module=module)
+        attempt = services.quiz_attempt_start(user=officer, module=module)
         answers = all_right(attempt)
 
         outcomes = run_together(
-            THREADS, lambda: quiz.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers=answers)
+            THREADS, lambda: services.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers=answers)
         )
 
         graded = [o for o in outcomes if isinstance(o, QuizAttempt)]
-        refused = [o for o in outcomes if isinstance(o, quiz.AttemptAlreadyFinished)]
+        refused = [o for o in outcomes if isinstance(o, services.AttemptAlreadyFinished)]
         assert len(graded) == 1, outcomes
         assert len(refused) == THREADS - 1, outcomes
         attempt.refresh_from_db()
@@ -68,14 +68,14 @@ class TestRacingRequests:
         officer, module = build_quiz()
         other = make_officer()
         enrollment_create(user=other, course=module.course)
-        first = quiz.quiz_attempt_start(user=officer, module=module)
-        second = quiz.quiz_attempt_start(user=other, module=module)
+        first = services.quiz_attempt_start(user=officer, module=module)
+        second = services.quiz_attempt_start(user=other, module=module)
         grading, release = threading.Event(), threading.Event()
 
         def grade_first_and_hold_the_transaction():
             try:
                 with transaction.atomic():
-                    quiz.quiz_attempt_submit(user=officer, attempt_id=first.pk, answers={})
+                    services.quiz_attempt_submit(user=officer, attempt_id=first.pk, answers={})
                     grading.set()
                     release.wait(timeout=30)
             finally:
@@ -88,7 +88,7 @@ class TestRacingRequests:
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '2s'")  # a wait fails the test instead of hanging it
-                graded = quiz.quiz_attempt_submit(user=other, attempt_id=second.pk, answers={})
+                graded = services.quiz_attempt_submit(user=other, attempt_id=second.pk, answers={})
                 ModulePage.objects.filter(pk=module.pk).update(summary="Disunting saat kuis dinilai.")
         finally:
             release.set()
@@ -99,7 +99,7 @@ class TestRacingRequests:
     def test_simultaneous_starts_open_one_attempt(self):
         officer, module = build_quiz()
 
-        outcomes = run_together(THREADS, lambda: quiz.quiz_attempt_start(user=officer, module=module).pk)
+        outcomes = run_together(THREADS, lambda: services.quiz_attempt_start(user=officer, module=module).pk)
 
         assert all(isinstance(o, int) for o in outcomes), outcomes
         assert len(set(outcomes)) == 1
@@ -114,7 +114,7 @@ class TestConstraints:
 
     def test_a_question_is_answered_once_per_attempt(self):
         officer, module = build_quiz()
-        attempt = quiz.quiz_attempt_start(user=officer, module=module)
+        attempt = services.quiz_attempt_start(user=officer, module=module)
         question = module.questions.first()
         row = {"attempt": attempt, "question": question, "is_correct": False, "points_awarded": 0, "question_text": "x"}
         AttemptAnswer.objects.create(**row)
@@ -125,7 +125,7 @@ class TestConstraints:
 
     def test_one_open_attempt_per_officer_and_module(self):
         officer, module = build_quiz()
-        first = quiz.quiz_attempt_start(user=officer, module=module)
+        first = services.quiz_attempt_start(user=officer, module=module)
 
         with pytest.raises(IntegrityError), transaction.atomic():
             QuizAttempt.objects.create(user=officer, module=module, number=2, pass_mark=70, layout=first.layout)
@@ -133,7 +133,7 @@ class TestConstraints:
 
     def test_a_finished_attempt_does_not_block_the_next(self):
         officer, module = build_quiz()
-        first = quiz.quiz_attempt_start(user=officer, module=module)
+        first = services.quiz_attempt_start(user=officer, module=module)
         QuizAttempt.objects.filter(pk=first.pk).update(status=AttemptStatus.SUBMITTED, submitted_at=timezone.now())
 
         second = QuizAttempt.objects.create(user=officer, module=module, number=2, pass_mark=70, layout=first.layout)
@@ -141,7 +141,7 @@ class TestConstraints:
 
     def test_attempt_numbers_do_not_repeat(self):
         officer, module = build_quiz()
-        first = quiz.quiz_attempt_start(user=officer, module=module)
+        first = services.quiz_attempt_start(user=officer, module=module)
         QuizAttempt.objects.filter(pk=first.pk).update(status=AttemptStatus.SUBMITTED, submitted_at=timezone.now())
 
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -152,8 +152,8 @@ class TestConstraints:
         other = make_officer()
         enrollment_create(user=other, course=module.course)
 
-        mine = quiz.quiz_attempt_start(user=officer, module=module)
-        theirs = quiz.quiz_attempt_start(user=other, module=module)
+        mine = services.quiz_attempt_start(user=officer, module=module)
+        theirs = services.quiz_attempt_start(user=other, module=module)
         assert mine.pk != theirs.pk
         assert QuizAttempt.objects.filter(module=module, status=AttemptStatus.IN_PROGRESS).count() == 2
 
@@ -163,10 +163,10 @@ def test_a_start_that_loses_to_another_tab_which_already_submitted_gets_a_messag
     """Tab A starts and submits while tab B's start is between counting and creating: B's
     number is taken and no attempt is open any more, so B is told to start again."""
     officer, module = build_quiz()
-    real_draw = quiz.draw_layout
+    real_draw = policies.draw_layout
 
-    def draw_while_the_other_tab_starts_and_submits(module, **kwargs):
-        layout = real_draw(module, **kwargs)
+    def draw_while_the_other_tab_starts_and_submits(questions, **kwargs):
+        layout = real_draw(questions, **kwargs)
         with transaction.atomic():
             QuizAttempt.objects.create(
                 user=officer, module=module, number=1, pass_mark=70, layout=layout,
@@ -174,6 +174,6 @@ def test_a_start_that_loses_to_another_tab_which_already_submitted_gets_a_messag
             )
         return layout
 
-    monkeypatch.setattr(quiz, "draw_layout", draw_while_the_other_tab_starts_and_submits)
-    with pytest.raises(quiz.QuizError, match="dari tab lain"):
-        quiz.quiz_attempt_start(user=officer, module=module)
+    monkeypatch.setattr(policies, "draw_layout", draw_while_the_other_tab_starts_and_submits)
+    with pytest.raises(services.QuizError, match="dari tab lain"):
+        services.quiz_attempt_start(user=officer, module=module)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses import quiz
+from courses import selectors, services
 from courses.models import ModuleProgress, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.models.quiz import QuestionKind
@@ -78,7 +78,7 @@ def test_any_post_gets_a_page_and_is_graded_only_by_the_key(client, officer, fuz
     def post_to_attempt(draw):
         QuizAttempt.objects.filter(user=officer, module=module).delete()
         ModuleProgress.objects.filter(user=officer, module=module).delete()
-        attempt = quiz.quiz_attempt_start(user=officer, module=module)
+        attempt = services.quiz_attempt_start(user=officer, module=module)
         # Any order an attempt may have been drawn in, chosen by Hypothesis so failures replay.
         layout = [
             {"question": item["question"], "choices": draw.draw(st.permutations(item["choices"]))}
@@ -86,7 +86,7 @@ def test_any_post_gets_a_page_and_is_graded_only_by_the_key(client, officer, fuz
         ]
         QuizAttempt.objects.filter(pk=attempt.pk).update(layout=layout)
         attempt.refresh_from_db()
-        shown = quiz.attempt_questions(attempt)
+        shown = selectors.attempt_questions(attempt)
         data = draw.draw(st.dictionaries(keys, anything, max_size=3), label="extra fields")
         for field, (_question, choices) in zip(FIELDS, shown, strict=True):
             value = draw.draw(answer_for(choices), label=field)

@@ -1,6 +1,6 @@
 import pytest
 
-from courses import quiz, statistics
+from courses import selectors, services, statistics
 from courses.services import enrollment_create
 from courses.tests.builders import make_course, make_module
 from lms import roles
@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def answer(user, module, picks):
     """Start and submit an attempt, picking choices by their text."""
-    attempt = quiz.quiz_attempt_start(user=user, module=module)
+    attempt = services.quiz_attempt_start(user=user, module=module)
     answers = {
         question.pk: frozenset(c.pk for c in choices if c.text in picks)
-        for question, choices in quiz.attempt_questions(attempt)
+        for question, choices in selectors.attempt_questions(attempt)
     }
-    return quiz.quiz_attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
+    return services.quiz_attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def quiz_setup(catalog):
     answer(officers[0], module, {"3–15 tahun", "Tidak dipidana"})  # 100%, passed
     answer(officers[1], module, {"1–7 tahun", "Tidak dipidana"})  # 50%
     answer(officers[2], module, {"1–7 tahun", "Dipidana"})  # 0%
-    quiz.quiz_attempt_start(user=officers[3], module=module)  # still open: not counted
+    services.quiz_attempt_start(user=officers[3], module=module)  # still open: not counted
     return module, imi
 
 

@@ -4,10 +4,24 @@ from django import template
 from django.urls import reverse
 from wagtail.admin.templatetags.wagtailadmin_tags import bulk_action_choices
 from wagtail.admin.widgets.button import BaseDropdownMenuButton
-
-from lms.page_permissions import page_bulk_actions_not_permitted
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 register = template.Library()
+
+# Page bulk actions that publish or unpublish: Wagtail offers them to everyone who
+# sees a page listing and refuses each page only after the choice. Trainers never
+# publish (the review workflow does), so the listing leaves them out.
+PUBLISHING_BULK_ACTIONS = frozenset({"publish", "unpublish"})
+
+
+def page_bulk_actions_not_permitted(*, user, parent=None) -> frozenset[str]:
+    """The page bulk actions (`action_type`) `user` may take on no page of the listing:
+    the children of `parent`, or, with no parent (a search of the whole tree), any page."""
+    if parent is not None:
+        may_publish = parent.permissions_for_user(user).can_publish_subpage()
+    else:
+        may_publish = PagePermissionPolicy().user_has_permission(user, "publish")
+    return frozenset() if may_publish else PUBLISHING_BULK_ACTIONS
 
 
 @register.inclusion_tag("wagtailadmin/shared/buttons.html", takes_context=True)

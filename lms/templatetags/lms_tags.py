@@ -11,16 +11,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from courses.selectors import catalog_url as _catalog_url
 from lms import roles
 
 register = template.Library()
-
-
-@register.simple_tag
-def catalog_url() -> str:
-    """The catalog's address (its slug is the editors' to change)."""
-    return _catalog_url()
 
 
 @register.filter(is_safe=True)

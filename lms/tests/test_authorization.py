@@ -35,7 +35,7 @@ from wagtail.models import Collection, get_page_models
 
 from certificates.bundling import bundle_request
 from certificates.models import BundleFormat, Certificate
-from courses import quiz, services
+from courses import services
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 from lms.demo.seed import seed_demo
 from lms.models import Agency, HomePage, LegalBasis, OfficerProfile
@@ -276,9 +276,9 @@ def build_world() -> World:
     for officer in (officer_a, officer_b):
         services.enrollment_create(user=officer, course=course)
     # A fails once (a finished attempt), then opens a second attempt.
-    done = quiz.quiz_attempt_start(user=officer_a, module=module)
-    quiz.quiz_attempt_submit(user=officer_a, attempt_id=done.pk, answers={})
-    open_attempt = quiz.quiz_attempt_start(user=officer_a, module=module)
+    done = services.quiz_attempt_start(user=officer_a, module=module)
+    services.quiz_attempt_submit(user=officer_a, attempt_id=done.pk, answers={})
+    open_attempt = services.quiz_attempt_start(user=officer_a, module=module)
     certificate = Certificate.objects.get(holder=officer_a, course=course)
     bundle = bundle_request(course=course, requested_by=users["hr"], fmt=BundleFormat.ZIP)
     document = Document.objects.create(

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses import quiz, services
+from courses import services
 from courses.models import Choice, Enrollment, ModuleProgress, Question, QuizAttempt
 from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import LegalBasisFactory
@@ -131,10 +131,10 @@ def quiz_course(catalog, officer):
     make_module(course=course, title="Belum selesai")  # the course stays open: no certificate in the count
     services.enrollment_create(user=officer, course=course)
     services.module_complete(user=officer, module=intro)
-    small_attempt = quiz.quiz_attempt_start(user=officer, module=small_module)
+    small_attempt = services.quiz_attempt_start(user=officer, module=small_module)
     # Start the large quiz as if the small one were passed, then reopen the small one.
     ModuleProgress.objects.create(user=officer, module=small_module, course=course, completed_at=timezone.now())
-    large_attempt = quiz.quiz_attempt_start(user=officer, module=large_module)
+    large_attempt = services.quiz_attempt_start(user=officer, module=large_module)
     ModuleProgress.objects.filter(user=officer, module=small_module).update(completed_at=None)
     ModuleProgress.objects.create(user=officer, module=large_module, course=course)  # opened, like the small one
     return (small_module, small_attempt), (large_module, large_attempt)
@@ -225,8 +225,8 @@ def test_quiz_result_page(client, catalog, officer, django_assert_num_queries):
     module = make_module(course=course, title="Kuis", questions=quiz_questions(10), quiz_max_attempts=0)
     make_module(course=course, title="Modul berikut")
     services.enrollment_create(user=officer, course=course)
-    attempt = quiz.quiz_attempt_start(user=officer, module=module)
-    quiz.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers={})  # a fail: nothing right
+    attempt = services.quiz_attempt_start(user=officer, module=module)
+    services.quiz_attempt_submit(user=officer, attempt_id=attempt.pk, answers={})  # a fail: nothing right
     url = module.url + module.reverse_subpage("quiz_result", args=[attempt.pk])
     loaded = []
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certificates.selectors import officers_awaiting_certificate
 from certificates.services import certificates_issue_bulk
-from courses.models import CoursePage
+from courses import api as courses_api
 from lms import roles
 from lms.models import Office
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--all-officers", action="store_true", help="Every officer, completed or not (HR decision)")
 
     def handle(self, *args, course, office=None, all_officers=False, **options):
-        found = CoursePage.objects.filter(slug=course).first()
+        found = courses_api.course_by_slug(course)
         if found is None:
             raise CommandError(f"No course with slug {course!r}.")
         office_found = Office.objects.filter(code=office).first() if office else None

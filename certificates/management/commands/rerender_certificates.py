@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.models import Certificate
 from certificates.selectors import certificates_with_stale_pdf
 from certificates.services import certificates_rerender
-from courses.models import CoursePage
+from courses import api as courses_api
 from lms.models import Agency
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No agency with code {agency!r}. Known codes: {codes}.")
             certificates = certificates.filter(agency=found)
         elif course:
-            found = CoursePage.objects.filter(slug=course).first()
+            found = courses_api.course_by_slug(course)
             if found is None:
                 raise CommandError(f"No course with slug {course!r}.")
             certificates = certificates.filter(course=found)

@@ -69,7 +69,7 @@ class Demo:
 
     def quiz_attempt_url(self, username: str, module) -> str:
         """Open (or resume) `username`'s attempt at the module's quiz; its page's URL."""
-        from courses.quiz import quiz_attempt_start
+        from courses.services import quiz_attempt_start
         from courses.services import module_open
 
         module_open(user=self.user(username), module=module)

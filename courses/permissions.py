@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import PagePermissionTester
-from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from courses.tree import course_path_of
+from lms.roles import agencies_for_user
 
 
 class CourseScopedPermissionTester(PagePermissionTester):
@@ -37,9 +39,12 @@ class CourseScopedPermissionTester(PagePermissionTester):
 class CourseScopedPermissionsMixin:
     """For CoursePage (the course is the page) and ModulePage (the course is the parent)."""
 
+    def course_path(self) -> str:
+        """The tree path of the course this page belongs to; CoursePage answers its own."""
+        return course_path_of(self)
+
     def permissions_for_user(self, user):
-        course_path = self.path if hasattr(type(self), "agency") else self.path[: -self.steplen]
-        return CourseScopedPermissionTester(user, self, course_path=course_path)
+        return CourseScopedPermissionTester(user, self, course_path=self.course_path())
 
 
 class AgencyScopedPageForm(WagtailAdminPageForm):
@@ -47,8 +52,6 @@ class AgencyScopedPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from lms.roles import agencies_for_user
-
         if self.for_user is not None and "agency" in self.fields:
             allowed = agencies_for_user(self.for_user)
             self.fields["agency"].queryset = self.fields["agency"].queryset.filter(pk__in=[a.pk for a in allowed])
@@ -60,19 +63,3 @@ class AgencyScopedPageForm(WagtailAdminPageForm):
         if agency is not None and allowed is not None and agency.pk not in allowed:
             raise ValidationError(_("Anda hanya dapat menyusun kursus untuk instansi Anda sendiri."))
         return agency
-
-
-# Page bulk actions that publish or unpublish: Wagtail offers them to everyone who
-# sees a page listing and refuses each page only after the choice. Trainers never
-# publish (the review workflow does), so the listing leaves them out.
-PUBLISHING_BULK_ACTIONS = frozenset({"publish", "unpublish"})
-
-
-def page_bulk_actions_not_permitted(*, user, parent=None) -> frozenset[str]:
-    """The page bulk actions (`action_type`) `user` may take on no page of the listing:
-    the children of `parent`, or, with no parent (a search of the whole tree), any page."""
-    if parent is not None:
-        may_publish = parent.permissions_for_user(user).can_publish_subpage()
-    else:
-        may_publish = PagePermissionPolicy().user_has_permission(user, "publish")
-    return frozenset() if may_publish else PUBLISHING_BULK_ACTIONS

@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from courses.selectors import my_learning_for_user
+from courses import selectors
 
 
 @login_required
 def my_learning(request):
-    return render(request, "lms/my_learning.html", {"courses": my_learning_for_user(user=request.user)})
+    return render(request, "lms/my_learning.html", {"courses": selectors.my_learning_for_user(user=request.user)})

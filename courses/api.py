@@ -1,0 +1,73 @@
+"""What the apps above courses (certificates, hr) may ask of it, instead of its models.
+
+Courses by id or slug, the live courses' titles, who completed a course, an officer's
+courses and last graded attempts, stalled enrolments. With `courses.selectors`
+(progress, outlines), `courses.services` (enrol, renew) and `courses.signals`
+(a course completed), this is the public surface of the app; what it returns are
+plain model instances and querysets, to be read, not written.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from courses.models import CoursePage, Enrollment, QuizAttempt
+from courses.models.progress import AttemptStatus
+from courses.tree import course_path_of
+
+
+def course_by_id(pk, *, with_agency: bool = False) -> CoursePage | None:
+    """The course of that id (live or not), or None; `with_agency`: its agency loaded in the same query."""
+    courses = CoursePage.objects.filter(pk=pk)
+    if with_agency:
+        courses = courses.select_related("agency")
+    return courses.first()
+
+
+def course_by_slug(slug: str) -> CoursePage | None:
+    """The course of that slug (live or not), or None."""
+    return CoursePage.objects.filter(slug=slug).first()
+
+
+def live_course_titles() -> list[tuple[int, str]]:
+    """(id, title) of every live course, by title: what a chooser of courses offers."""
+    return list(CoursePage.objects.live().order_by("title").values_list("pk", "title"))
+
+
+def course_completer_ids(*, course) -> QuerySet:
+    """The ids of the users who completed `course` in their current cycle, as a subquery (`pk__in=`)."""
+    return Enrollment.objects.filter(course=course, completed_at__isnull=False).values("user_id")
+
+
+def enrolled_courses(*, user) -> list[CoursePage]:
+    """The courses `user` is enrolled in, with their agency, most recently active first."""
+    enrollments = Enrollment.objects.filter(user=user).select_related("course__agency").order_by("-last_activity_at")
+    return [enrollment.course for enrollment in enrollments]
+
+
+def last_graded_attempts(*, user, courses: list[CoursePage]) -> dict[int, QuizAttempt]:
+    """Course id → the officer's most recently submitted quiz attempt in that course (one query)."""
+    attempts = (
+        QuizAttempt.objects.filter(user=user, status=AttemptStatus.SUBMITTED)
+        .select_related("module")
+        .order_by("-submitted_at")
+    )
+    by_path = {course.path: course for course in courses}
+    last_by_course: dict[int, QuizAttempt] = {}
+    for attempt in attempts:
+        course = by_path.get(course_path_of(attempt.module))
+        if course is not None:
+            last_by_course.setdefault(course.pk, attempt)
+    return last_by_course
+
+
+def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
+    """Enrolments not completed and with no activity since `inactive_before`, longest idle first,
+    with the officer's profile and the course loaded."""
+    return (
+        Enrollment.objects.filter(completed_at__isnull=True, last_activity_at__lt=inactive_before)
+        .select_related("user__officer_profile", "course")
+        .order_by("last_activity_at")
+    )
