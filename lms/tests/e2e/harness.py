@@ -20,7 +20,7 @@ DESKTOP = {"width": 1280, "height": 800}
 # certificates, certificates/demo.py), and one who holds certificates.
 OFFICER = "petugas5"
 CERTIFIED_OFFICER = "petugas1"
-# The demo password (lms/demo/seed.py), typed into the login form.
+# The demo password (demo/seed.py), typed into the login form.
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

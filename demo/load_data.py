@@ -46,6 +46,7 @@ from courses.models import (
 )
 from lms import cache, roles
 from lms.cache_invalidation import invalidate_now_and_on_commit
+from demo.seed import seed_demo
 from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
 
 PASSWORD = "Pimpasa-Beban-2026"
@@ -272,8 +273,6 @@ def generate_load_data(
     with_demo: bool = True,
     echo=lambda line: None,
 ) -> LoadReport:
-    from lms.demo.seed import seed_demo
-
     rng = random.Random(seed)
     # Wagtail logs every page it creates; hundreds of lines would bury the timings.
     logging.getLogger("wagtail").setLevel(logging.WARNING)

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from certificates.models import Certificate
 from courses.models import AttemptAnswer, CoursePage, Enrollment, ModuleProgress, QuizAttempt
-from lms.load_data import PASSWORD
+from demo.load_data import PASSWORD
 from lms.models import OfficerProfile
 from lms.tests.factories import AgencyFactory, LegalBasisFactory
 

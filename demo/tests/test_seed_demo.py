@@ -10,7 +10,7 @@ from wagtail.models import GroupPagePermission, Page, Revision, Site
 from certificates.models import Certificate, CertificateTemplate, Program
 from courses.models import Choice, CourseIndexPage, CoursePage, Enrollment, ModulePage, ModuleProgress, Question
 from lms import roles
-from lms.demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
+from demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
 from lms.models import Agency, HomePage, LegalBasis, Office, OfficerProfile, Village
 
 pytestmark = pytest.mark.django_db

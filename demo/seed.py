@@ -16,6 +16,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from courses.models import Choice, CoursePage, CourseIndexPage, ModulePage, Question
+from demo import certificates as demo_certificates
 from lms import roles
 from lms.models import Agency, HomePage, LegalBasis, OfficerProfile, Office, Village
 
@@ -76,11 +77,9 @@ def seed_demo() -> SeedReport:
 
 
 def _seed_certificates(data, agencies, report) -> None:
-    from certificates import demo
-
-    demo.seed_program(data["program"], report)
-    demo.seed_templates(agencies.values(), report)
-    demo.seed_certificates(report)
+    demo_certificates.seed_program(data["program"], report)
+    demo_certificates.seed_templates(agencies.values(), report)
+    demo_certificates.seed_certificates(report)
 
 
 def _seed_home(report: SeedReport) -> HomePage:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.load_data import generate_load_data
+from demo.load_data import generate_load_data
 
 
 class Command(BaseCommand):
