@@ -99,7 +99,7 @@ def renewable_ids(certificates) -> set[int]:
 
 def is_certificate_admin(user) -> bool:
     """HR and superusers see and download every certificate (the same rule as the HR workspace)."""
-    from certificates.hr.access import is_hr
+    from hr.access import is_hr
 
     return is_hr(user)
 

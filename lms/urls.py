@@ -29,7 +29,7 @@ urlpatterns = [
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("my/learning/", views.my_learning, name="my_learning"),
     path("accounts/", include("lms.account_urls")),
-    path("hr/", include("certificates.hr.urls")),
+    path("hr/", include("hr.urls")),
     path("", include("certificates.urls")),
 ]
 

@@ -99,7 +99,7 @@ def test_planner_statistics_are_fresh_after_a_run():
 
 
 def test_the_filters_offer_the_new_offices_at_once(django_capture_on_commit_callbacks):
-    from certificates.hr.selectors import registry_options
+    from hr.selectors import registry_options
 
     registry_options()  # cached before the run
     with django_capture_on_commit_callbacks(execute=True):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "certificates",
+    "hr",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

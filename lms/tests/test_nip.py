@@ -2,12 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from certificates.hr.bulk import NipInput, verify_nips
-from certificates.hr.selectors import subject_from_value
-from certificates.tests.hr_builders import make_world
+from hr.bulk import NipInput, verify_nips
+from hr.officer_import import officer_import_plan
+from hr.selectors import subject_from_value
+from hr.tabular import read_table
+from hr.tests.builders import make_world
 from lms.models import OfficerProfile
-from lms.officer_import import officer_import_plan
-from lms.tabular import read_table
 from lms.tests.factories import OfficeFactory, OfficerProfileFactory, UserFactory
 from lms.validators import mask_nip, normalize_nip, validate_nip
 

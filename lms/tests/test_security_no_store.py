@@ -9,8 +9,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from certificates.bundling import bundle_request
 from certificates.models import BulkVerification, BundleFormat, ExportJob, JobStatus, OfficerImport
-from certificates.tests.hr_builders import make_hr_user, make_world
 from courses.tests.builders import make_course
+from hr.tests.builders import make_hr_user, make_world
 
 pytestmark = pytest.mark.django_db
 

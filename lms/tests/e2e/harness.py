@@ -17,7 +17,7 @@ ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(settings.BASE_DIR) / "test
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 # An officer the demo data leaves with no enrolment (petugas1..4 hold the demo
-# certificates, certificates/demo.py), and one who holds certificates.
+# certificates, demo/certificates.py), and one who holds certificates.
 OFFICER = "petugas5"
 CERTIFIED_OFFICER = "petugas1"
 # The demo password (demo/seed.py), typed into the login form.

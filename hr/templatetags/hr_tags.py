@@ -1,0 +1,10 @@
+from django import template
+
+from hr.access import is_hr
+
+register = template.Library()
+
+
+@register.filter(name="is_hr")
+def is_hr_filter(user) -> bool:
+    return is_hr(user)
