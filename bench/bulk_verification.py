@@ -19,7 +19,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from certificates.models import BulkVerification
+    from hr.models import BulkVerification
     from certificates.tests.factories import make_certificate
     from hr.tests.builders import make_hr_user
     from courses.tests.builders import make_course

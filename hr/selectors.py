@@ -9,19 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
-from certificates.models import (
-    BundleStatus,
-    Certificate,
-    CertificateBundle,
-    CertificateStatus,
-    ExportJob,
-    JobStatus,
-    OfficerImport,
-    Program,
-)
+from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program
 from courses.models import CoursePage, Enrollment, QuizAttempt  # TODO(courses.api)
 from courses.models.progress import AttemptStatus  # TODO(courses.api)
 from courses.selectors import progress_for_courses
+from hr.models import ExportJob, JobStatus, OfficerImport
 from lms import cache
 from lms.models import Agency, OfficerProfile, Office
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from certificates.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus, Program
+from certificates.models import Program
 from hr import audit, bulk, officer_import, selectors
+from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import read_table
 from lms import queueing
 from lms.errors import DomainError

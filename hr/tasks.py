@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
-from certificates.models import ExportJob, JobStatus
+from hr.models import ExportJob, JobStatus
 
 
 @task()

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from certificates.models import BulkVerification, Certificate, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
+from certificates.models import Certificate
 from certificates.services import CertificateError, certificate_revoke
 from hr import bulk, charts, exports, officer_import, selectors, services
 from hr.access import hr_required
 from hr.filters import RegistryFilter
 from hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
+from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import TableError
 from hr.uploads import hr_upload_view
 from lms.errors import DomainError

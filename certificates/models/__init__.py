@@ -10,11 +10,3 @@ from certificates.models.records import (  # noqa: F401
 )
 from certificates.models.bundles import BundleFormat, BundleStatus, CertificateBundle  # noqa: F401
 from certificates.models.templates import CertificateLanguage, CertificateTemplate  # noqa: F401
-from certificates.models.hr import (  # noqa: F401
-    BulkVerification,
-    ExportFormat,
-    ExportJob,
-    JobStatus,
-    OfficerImport,
-    OfficerImportStatus,
-)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from certificates.models import BulkVerification, ExportJob, OfficerImport
+from hr.models import BulkVerification, ExportJob, OfficerImport
 from hr.tests.builders import make_hr_user, make_world
 from lms import roles
 from lms.tests.factories import UserFactory, make_officer

@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
-from certificates.models import BulkVerification
 from certificates.tests.factories import make_certificate
 from hr.bulk import NipInput, verify_nips
+from hr.models import BulkVerification
 from hr.tests.builders import make_hr_user, make_world
 from hr.tests.spreadsheets import csv_as_shown
 from lms.tests.factories import OfficerProfileFactory, make_officer

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
-from certificates.models import ExportJob, JobStatus
 from hr import exports
+from hr.models import ExportJob, JobStatus
 from hr.tests.builders import make_hr_user, make_world
 from hr.tests.spreadsheets import csv_as_shown
 

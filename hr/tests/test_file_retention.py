@@ -15,16 +15,10 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from hr import services
-from certificates.models import (
-    BundleStatus,
-    CertificateBundle,
-    ExportJob,
-    JobStatus,
-    OfficerImport,
-    OfficerImportStatus,
-)
+from certificates.models import BundleStatus, CertificateBundle
 from courses.tests.builders import make_course
+from hr import services
+from hr.models import ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tests.builders import make_hr_user
 from lms.models import OfficerProfile
 from lms.tests.factories import AgencyFactory, OfficeFactory

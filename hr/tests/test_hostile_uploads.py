@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certificates.models import BulkVerification, OfficerImport, OfficerImportStatus
+from hr.models import BulkVerification, OfficerImport, OfficerImportStatus
 from hr.tests.builders import make_hr_user, make_world
 from hr.tests.hostile_files import hostile_files, nul_after_8kib_csv, officer_csv, truncated_sheet_xlsx
 from lms.models import OfficerProfile, Village

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from wagtail.models import ModelLogEntry
 
-from certificates.models import OfficerImport, OfficerImportStatus
+from hr.models import OfficerImport, OfficerImportStatus
 from hr.officer_import import ImportRejected, expected_header, officer_import_apply, officer_import_plan
 from hr.tabular import TableError, read_table
 from lms import roles

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django_tasks.base import Task
 from wagtail.models import PageLogEntry
 
-from certificates.models import Certificate, ExportJob, JobStatus
+from certificates.models import Certificate
 from hr import exports
+from hr.models import ExportJob, JobStatus
 from hr.tests.builders import make_hr_user, make_world
 from hr.tests.test_bulk_issue import completed
 from lms.tests.factories import make_officer
@@ -30,7 +31,7 @@ def hr_client(client):
     return client
 
 
-@pytest.mark.django_db(transaction=True)  # the export is queued on commit, inside the request, as in production
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the export is queued on commit, inside the request, as in production
 def test_a_background_export_is_recorded_failed_and_the_page_says_so(hr_client, queue_down, monkeypatch):
     make_world()
     queue_down()

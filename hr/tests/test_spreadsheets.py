@@ -14,7 +14,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from certificates.models import BulkVerification, Certificate
+from certificates.models import Certificate
+from hr.models import BulkVerification
 from hr.tests.builders import make_hr_user, make_world
 from hr.tests.spreadsheets import open_in_calc
 
@@ -112,7 +113,7 @@ def test_the_import_template_in_calc_shows_its_example_nip(client, hr, tmp_path)
 def test_the_import_problem_list_in_calc_shows_each_nip_as_typed(client, hr, world, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from certificates.models import OfficerImport
+    from hr.models import OfficerImport
 
     data = ("NIP,Nama,Email,Kantor\n"
             f"0{REPORTED_NIP},Terlalu Panjang,a@x.example,KANIM-BDG\n"

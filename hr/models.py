@@ -45,6 +45,7 @@ class ExportJob(RetainedFileRecord):
         ordering = ["-created_at"]
         verbose_name = _("ekspor registri")
         verbose_name_plural = _("ekspor registri")
+        db_table = "certificates_exportjob"  # created by certificates 0003; moved by state only (hr 0001)
 
     def __str__(self):
         return _("Ekspor %(format)s #%(id)s") % {"format": self.get_format_display(), "id": self.pk}
@@ -84,6 +85,7 @@ class BulkVerification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("verifikasi massal")
         verbose_name_plural = _("verifikasi massal")
+        db_table = "certificates_bulkverification"  # created by certificates 0003; moved by state only (hr 0001)
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(course__isnull=False, program__isnull=True)
@@ -122,6 +124,7 @@ class OfficerImport(RetainedFileRecord):
         ordering = ["-created_at"]
         verbose_name = _("impor petugas")
         verbose_name_plural = _("impor petugas")
+        db_table = "certificates_officerimport"  # created by certificates 0003; moved by state only (hr 0001)
 
     def __str__(self):
         return _("Impor petugas: %(name)s") % {"name": self.filename}
