@@ -20,6 +20,7 @@ from certificates.services import (
     certificate_revoke,
     program_complete_if_finished,
 )
+from certificates.subjects import Subject
 from courses.models import CoursePage, Enrollment, ModuleProgress
 
 IMI, BP2MI, POLRI = (
@@ -98,7 +99,7 @@ def seed_certificates(report, *, today: datetime.date | None = None) -> None:
             issued_on = _issued_on(state, course.validity_months or 24, today)
             completed_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(10)))
             _complete_course(user, course, completed_at)
-            certificate = certificate_issue(user=user, course=course, issued_on=issued_on)
+            certificate = certificate_issue(user=user, subject=Subject.of(course), issued_on=issued_on)
             if state == "revoked":
                 certificate_revoke(
                     certificate=certificate,

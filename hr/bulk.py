@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.models import Certificate, CertificateStatus
+from certificates.subjects import Subject
 from hr.exports import Identifier
-from hr.selectors import subject_filter
 from hr.tabular import Table, TableError
 from lms.models import OfficerProfile
 from lms.validators import normalize_nip, validate_nip
@@ -131,7 +131,7 @@ def without_duplicates(items: list[NipInput]) -> tuple[list[NipInput], list[list
     return kept, repeats
 
 
-def verify_nips(*, items: list[NipInput], subject, today=None) -> list[NipResult]:
+def verify_nips(*, items: list[NipInput], subject: Subject, today=None) -> list[NipResult]:
     """Per NIP: the officer's name and their best certificate for `subject` — valid over expired over revoked."""
     today = today or timezone.localdate()
     results, wellformed = [], set()
@@ -154,7 +154,7 @@ def verify_nips(*, items: list[NipInput], subject, today=None) -> list[NipResult
     rank = {CertificateStatus.VALID: 0, CertificateStatus.EXPIRED: 1, CertificateStatus.REVOKED: 2}
     best: dict[int, Certificate] = {}
     certificates = (
-        Certificate.objects.filter(subject_filter(subject), holder_id__in=[p.user_id for p in profiles.values()])
+        Certificate.objects.filter(subject.q(), holder_id__in=[p.user_id for p in profiles.values()])
         .with_status(today)
         .only("holder_id", "serial", "issued_on", "expires_on", "code", "revoked_at", "cycle")
         .order_by("-cycle")

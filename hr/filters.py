@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import CertificateStatus
-from hr.selectors import registry_options, subject_choices, subject_filter, subject_from_value
+from hr.selectors import registry_options, subject_choices, subject_from_value
 from lms.models import Agency, Office
 from lms.validators import normalize_nip
 from lms.widgets import DateInput, Select, TextInput
@@ -35,7 +35,7 @@ class SubjectFilter(django_filters.ChoiceFilter):
         if not value:
             return qs
         subject = subject_from_value(value)
-        return qs.filter(subject_filter(subject)) if subject is not None else qs.none()
+        return qs.filter(subject.q()) if subject is not None else qs.none()
 
 
 class RegistryFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program
+from certificates.subjects import Subject
 from courses.models import CoursePage, Enrollment, QuizAttempt  # TODO(courses.api)
 from courses.models.progress import AttemptStatus  # TODO(courses.api)
 from courses.selectors import progress_for_courses
@@ -65,10 +66,8 @@ def _registry_options() -> dict[str, list]:
         "agencies": [(str(agency.pk), str(agency)) for agency in Agency.objects.all()],
         "offices": [(str(pk), name) for pk, name in Office.objects.order_by("name").values_list("pk", "name")],
         "provinces": list(Office.objects.order_by("province").values_list("province", flat=True).distinct()),
-        "programs": [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")],
-        "courses": [
-            (f"c{pk}", title) for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
-        ],
+        "programs": [(str(subject), title) for subject, title in _subject_titles(programs=True)],
+        "courses": [(str(subject), title) for subject, title in _subject_titles(courses=True)],
     }
 
 
@@ -82,22 +81,27 @@ def registry_options() -> dict[str, list]:
     return cache.scoped_value(cache.CHOICES, "hr-registry-options", _registry_options)
 
 
-# Subjects (course or program) are chosen in one <select>: "c<id>" or "p<id>".
+def _subject_titles(*, programs: bool = False, courses: bool = False) -> list[tuple[Subject, str]]:
+    """Programs (in their order), then live courses by title: one query each."""
+    titles = []
+    if programs:
+        titles += [(Subject.program(pk), title) for pk, title in Program.objects.values_list("pk", "title")]
+    if courses:
+        live = CoursePage.objects.live().order_by("title").values_list("pk", "title")
+        titles += [(Subject.course(pk), title) for pk, title in live]
+    return titles
+
+
+# Subjects (course or program) are chosen in one <select>; the value is str(Subject): "c<id>" or "p<id>".
 def subject_choices(options: dict[str, list] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     options = options or registry_options()
     return [(_("Program"), options["programs"]), (_("Kursus"), options["courses"])]
 
 
-def subject_from_value(value: str):
-    """The CoursePage or Program named by a "c<id>"/"p<id>" value, or None."""
-    if not value or value[0] not in "cp" or not (value[1:].isascii() and value[1:].isdigit()):
-        return None
-    model = CoursePage if value[0] == "c" else Program
-    return model.objects.filter(pk=int(value[1:])).first()
-
-
-def subject_filter(subject) -> Q:
-    return Q(program=subject) if isinstance(subject, Program) else Q(course=subject)
+def subject_from_value(value: str) -> Subject | None:
+    """The subject named by a "c<id>"/"p<id>" value, with its course page or Program; None if there is none."""
+    subject = Subject.parse(value)
+    return subject if subject is not None and subject.resolve() is not None else None
 
 
 @dataclass
@@ -162,9 +166,9 @@ def officer_detail(*, user) -> OfficerDetail:
 
 @dataclass
 class Dashboard:
-    subjects: list  # [(key, title)] programs first, then live courses
+    subjects: list[tuple[Subject, str]]  # programs first, then live courses
     officer_total: int
-    holders_by_subject: dict[str, int]
+    holders_by_subject: dict[Subject, int]
     by_agency: list[dict]  # [{"agency": name, "valid": n, "expired": n, "revoked": n}]
     by_office: list[dict]  # [{"name", "province", "officers", "cells": [n per subject]}]
     by_province: list[dict]
@@ -174,28 +178,22 @@ class Dashboard:
     stalled: list[Enrollment]
 
 
-def _subject_key(course_id, program_id) -> str:
-    return f"p{program_id}" if program_id else f"c{course_id}"
-
-
 def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Dashboard:
     """Who holds which valid certificate per agency, office and province; what expires soon; who stalled."""
     today = today or timezone.localdate()
-    subjects = [(f"p{pk}", title) for pk, title in Program.objects.values_list("pk", "title")] + [
-        (f"c{pk}", title) for pk, title in CoursePage.objects.live().order_by("title").values_list("pk", "title")
-    ]
-    keys = [key for key, _title in subjects]
+    subjects = _subject_titles(programs=True, courses=True)
+    keys = [subject for subject, _title in subjects]
 
     valid = Certificate.objects.valid(today)
-    office_counts: dict[int | None, dict[str, int]] = {}
-    holders_by_subject: dict[str, int] = {}
+    office_counts: dict[int | None, dict[Subject, int]] = {}
+    holders_by_subject: dict[Subject, int] = {}
     for row in valid.values("holder__officer_profile__office", "course", "program").annotate(
         holders=Count("holder", distinct=True)
     ):
-        key = _subject_key(row["course"], row["program"])
+        key = Subject.from_ids(course_id=row["course"], program_id=row["program"])
         office_counts.setdefault(row["holder__officer_profile__office"], {})[key] = row["holders"]
     for row in valid.values("course", "program").annotate(holders=Count("holder", distinct=True)):
-        holders_by_subject[_subject_key(row["course"], row["program"])] = row["holders"]
+        holders_by_subject[Subject.from_ids(course_id=row["course"], program_id=row["program"])] = row["holders"]
 
     offices = list(Office.objects.annotate(officer_count=Count("officers")).order_by("province", "name"))
     by_office, provinces = [], {}

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from certificates.models import Program
+from certificates.selectors import officers_awaiting_certificate
+from certificates.services import certificates_issue_bulk
+from certificates.subjects import Subject
 from hr import audit, bulk, officer_import, selectors
 from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import read_table
@@ -60,7 +62,7 @@ def _export_enqueue(job: ExportJob, task) -> None:
 
 
 @transaction.atomic
-def bulk_verification_create(*, by, items: list[bulk.NipInput], subject) -> BulkVerification:
+def bulk_verification_create(*, by, items: list[bulk.NipInput], subject: Subject) -> BulkVerification:
     """Each NIP checked once; a repeated one is noted on its first line and counted under "duplicates"."""
     items, repeats = bulk.without_duplicates(items)
     results = bulk.verify_nips(items=items, subject=subject)
@@ -68,13 +70,13 @@ def bulk_verification_create(*, by, items: list[bulk.NipInput], subject) -> Bulk
         result.duplicate_lines = lines
     record = BulkVerification.objects.create(
         created_by=by,
-        course=None if isinstance(subject, Program) else subject,
-        program=subject if isinstance(subject, Program) else None,
-        subject_title=subject.title,
+        **subject.ids(),
+        subject_title=subject.resolve().title,
         results=bulk.as_json(results),
         counts=bulk.counts(results),
     )
-    log(record, audit.BULK_VERIFY, user=by, data={"subject": subject.title, "nips": len(results), **record.counts})
+    log(record, audit.BULK_VERIFY, user=by,
+        data={"subject": record.subject_title, "nips": len(results), **record.counts})
     return record
 
 
@@ -111,24 +113,20 @@ def officer_import_confirm(*, record: OfficerImport, by) -> officer_import.Impor
     return plan
 
 
-def certificates_issue_awaiting(*, subject, office=None, by) -> int:
+def certificates_issue_awaiting(*, subject: Subject, office=None, by) -> int:
     """Queue the certificates officers have earned but not yet received; returns how many, at once.
 
     The worker issues and renders them (certificates.services.certificates_issue_bulk), so the
     request stays fast for a thousand officers.
     """
-    from certificates.selectors import officers_awaiting_certificate
-    from certificates.services import certificates_issue_bulk
-
-    kind = "program" if isinstance(subject, Program) else "course"
-    user_ids = list(officers_awaiting_certificate(**{kind: subject}, office=office).values_list("pk", flat=True))
+    user_ids = list(officers_awaiting_certificate(subject=subject, office=office).values_list("pk", flat=True))
     if user_ids:
-        certificates_issue_bulk(user_ids=user_ids, **{kind: subject})
+        certificates_issue_bulk(user_ids=user_ids, subject=subject)
     log(
-        subject,
+        subject.resolve(),
         audit.BULK_ISSUE,
         user=by,
-        data={"subject": subject.title, "office": office.code if office else None, "officers": len(user_ids)},
+        data={"subject": subject.resolve().title, "office": office.code if office else None, "officers": len(user_ids)},
     )
     return len(user_ids)
 

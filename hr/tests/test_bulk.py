@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
+from certificates.subjects import Subject
 from certificates.tests.factories import make_certificate
 from hr.bulk import NipInput, verify_nips
 from hr.models import BulkVerification
@@ -150,9 +151,9 @@ def test_thousand_nips_in_a_constant_number_of_queries(world, django_assert_num_
     few = [NipInput(line=i, raw=nip) for i, nip in enumerate(nips[:10], start=1)]
     many = [NipInput(line=i, raw=nips[i % 40] if i % 3 else f"197001011995031{i % 1000:03d}") for i in range(1, 1001)]
     with django_assert_num_queries(2):
-        verify_nips(items=few, subject=world.course_a)
+        verify_nips(items=few, subject=Subject.of(world.course_a))
     with django_assert_num_queries(2):
-        results = verify_nips(items=many, subject=world.course_a)
+        results = verify_nips(items=many, subject=Subject.of(world.course_a))
     assert len(results) == 1000
     assert {result.state for result in results} >= {"valid", "none", "unknown"}
 

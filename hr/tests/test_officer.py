@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from certificates.models import Certificate, CertificateStatus
+from certificates.subjects import Subject
 from certificates.tests.factories import make_certificate
 from courses.models import Enrollment
 from courses.services import enrollment_create, module_complete
@@ -94,17 +95,17 @@ class TestDashboard:
         data = dashboard()
         assert data.officer_total == 3
         assert data.holders_by_subject == {
-            f"c{world.course_a.pk}": 2, f"c{world.course_b.pk}": 1, f"p{world.program.pk}": 1
+            Subject.of(world.course_a): 2, Subject.of(world.course_b): 1, Subject.of(world.program): 1
         }
         keys = [key for key, _title in data.subjects]
-        assert keys[0] == f"p{world.program.pk}"
+        assert keys[0] == Subject.of(world.program)
         bandung = next(row for row in data.by_office if row["name"] == "Kantor Imigrasi Bandung")
         assert bandung["officers"] == 2
         assert dict(zip(keys, bandung["cells"])) == {
-            f"p{world.program.pk}": 1, f"c{world.course_a.pk}": 2, f"c{world.course_b.pk}": 0
+            Subject.of(world.program): 1, Subject.of(world.course_a): 2, Subject.of(world.course_b): 0
         }
         north = next(row for row in data.by_province if row["name"] == "Sumatera Utara")
-        assert dict(zip(keys, north["cells"]))[f"c{world.course_b.pk}"] == 1
+        assert dict(zip(keys, north["cells"]))[Subject.of(world.course_b)] == 1
         assert {row["agency"]: (row["valid"], row["expired"], row["revoked"]) for row in data.by_agency} == {
             "Imigrasi": (3, 0, 1), "Polri": (1, 1, 0)
         }
