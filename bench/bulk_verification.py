@@ -19,9 +19,9 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from certificates.models import BulkVerification
+    from hr.models import BulkVerification
     from certificates.tests.factories import make_certificate
-    from certificates.tests.hr_builders import make_hr_user
+    from hr.tests.builders import make_hr_user
     from courses.tests.builders import make_course
     from lms.tests.factories import AgencyFactory, OfficeFactory, OfficerProfileFactory
 

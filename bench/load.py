@@ -78,7 +78,7 @@ def prepare(users: int) -> dict:
 
     from certificates.models import Certificate
     from courses.models import CourseIndexPage, CoursePage
-    from lms.load_data import PASSWORD
+    from demo.load_data import PASSWORD
     from lms.models import Agency
 
     User = get_user_model()

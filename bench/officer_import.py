@@ -31,8 +31,8 @@ def main():
     from django.db import transaction
 
     from lms.models import Office, OfficerProfile
-    from lms.officer_import import officer_import_apply, officer_import_plan, officer_invitations_send_now
-    from lms.tabular import read_table
+    from hr.officer_import import officer_import_apply, officer_import_plan, officer_invitations_send_now
+    from hr.tabular import read_table
 
     Office.objects.bulk_create(
         Office(code=f"KANIM-B{i}", name=f"Kantor Imigrasi Bench {i}", city="Kota", province=f"Provinsi {i % 10}")

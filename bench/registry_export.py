@@ -58,7 +58,7 @@ def seed(rows: int):
 def main():
     from django.test import Client
 
-    from certificates.tests.hr_builders import make_hr_user
+    from hr.tests.builders import make_hr_user
 
     seed(ROWS)
     client = Client()
@@ -79,8 +79,8 @@ def main():
           f"peak Python memory while streaming {peak / 1e6:.1f} MB")
 
     start = time.perf_counter()
-    from certificates.hr import exports
-    from certificates.hr.selectors import export_rows, registry_queryset
+    from hr import exports
+    from hr.selectors import export_rows, registry_queryset
 
     data = exports.xlsx_bytes(exports.registry_header(), exports.registry_cells(export_rows(registry_queryset())),
                               title="Registri")

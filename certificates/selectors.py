@@ -10,7 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from certificates.codes import code_normalize
-from certificates.models import Certificate, CertificateStatus, CertificateTemplate, RevocationReason
+from certificates.models import Certificate, CertificateStatus, CertificateTemplate, ProgramCourse, RevocationReason
+from certificates.subjects import Subject
 from courses import api as courses_api
 from lms import roles
 from lms.validators import mask_nip
@@ -221,20 +222,18 @@ def certificates_for_bundle(*, course, office=None, village=None):
 # --- Issuing in bulk -------------------------------------------------------------------
 
 
-def officers_awaiting_certificate(*, course=None, program=None, office=None, today: datetime.date | None = None):
-    """Active officers who earned `course` (completed it) or `program` (hold a valid certificate
-    of each required course) but hold no valid certificate for it: what a bulk issue would issue."""
-    if (course is None) == (program is None):
-        raise ValueError("officers_awaiting_certificate needs exactly one of course= or program=")
+def officers_awaiting_certificate(*, subject: Subject, office=None, today: datetime.date | None = None):
+    """Active officers who earned `subject`: completed the course, or hold a valid certificate of each
+    course the program requires; but hold no valid certificate for it: what a bulk issue would issue."""
     today = today or timezone.localdate()
     users = get_user_model().objects.filter(is_active=True, groups__name=roles.OFFICER)
     if office is not None:
         users = users.filter(officer_profile__office=office)
-    if course is not None:
-        completed = courses_api.course_completer_ids(course=course)
-        holders = Certificate.objects.valid(today).filter(course=course).values("holder_id")
+    holders = Certificate.objects.valid(today).filter(subject.q()).values("holder_id")
+    if not subject.is_program:
+        completed = courses_api.course_completer_ids(course=subject.pk)
         return users.filter(pk__in=completed).exclude(pk__in=holders)
-    required = list(program.program_courses.values_list("course_id", flat=True))
+    required = list(ProgramCourse.objects.filter(program_id=subject.pk).values_list("course_id", flat=True))
     qualified = (
         Certificate.objects.valid(today)
         .filter(course_id__in=required)
@@ -243,7 +242,6 @@ def officers_awaiting_certificate(*, course=None, program=None, office=None, tod
         .filter(courses=len(required))
         .values("holder_id")
     )
-    holders = Certificate.objects.valid(today).filter(program=program).values("holder_id")
     return users.filter(pk__in=qualified).exclude(pk__in=holders)
 
 

@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from certificates.codes import code_generate, serial_format
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
 from certificates.selectors import certificates_governed_by, template_for_certificate, verification_forget
+from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from courses import api as courses_api
 from courses import services as courses_services
@@ -67,11 +68,9 @@ def _legal_basis_text(courses) -> str:
     return "; ".join(basis.title for basis in seen.values())
 
 
-def _subject_fields(*, course, program) -> dict:
-    if (course is None) == (program is None):
-        raise ValueError("certificate_issue needs exactly one of course= or program=")
-    if course is not None:
-        course = course.specific
+def _subject_fields(subject: Subject) -> dict:
+    if not subject.is_program:
+        course = subject.resolve().specific
         return {
             "course": course,
             "agency": course.agency,
@@ -80,6 +79,7 @@ def _subject_fields(*, course, program) -> dict:
             "lesson_hours": course.lesson_hours or 0,
             "validity_months": course.validity_months,
         }
+    program = subject.resolve()
     courses = list(program.courses().prefetch_related("legal_bases"))
     return {
         "program": program,
@@ -101,17 +101,16 @@ def _serial_allocate(*, agency, year: int) -> int:
 
 
 @transaction.atomic
-def certificate_issue(*, user, course=None, program=None, issued_on: datetime.date | None = None) -> Certificate:
+def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None = None) -> Certificate:
     """Issue the certificate for a completed course or program, once per validity cycle.
 
     Returns the holder's current valid certificate if there is one. A new cycle
     starts only after the last certificate expired or was revoked.
     """
-    fields = _subject_fields(course=course, program=program)
-    subject = {"course": fields["course"]} if "course" in fields else {"program": fields["program"]}
+    fields = _subject_fields(subject)
     issued_on = issued_on or timezone.localdate()
 
-    latest = Certificate.objects.filter(holder=user, **subject).order_by("-cycle").first()
+    latest = Certificate.objects.filter(subject.q(), holder=user).order_by("-cycle").first()
     if latest is not None and latest.status_on(issued_on) == CertificateStatus.VALID:
         return latest
     cycle = latest.cycle + 1 if latest is not None else 1
@@ -139,7 +138,7 @@ def certificate_issue(*, user, course=None, program=None, issued_on: datetime.da
             )
     except IntegrityError:
         # A concurrent completion issued this cycle first: the record is theirs and ours.
-        return Certificate.objects.get(holder=user, cycle=cycle, **subject)
+        return Certificate.objects.get(subject.q(), holder=user, cycle=cycle)
     log(instance=certificate, action="certificates.issue", user=None)
     certificate_render_enqueue(certificate=certificate)
     return certificate
@@ -184,12 +183,12 @@ def program_complete_if_finished(*, user, program: Program, today: datetime.date
     )
     if not required <= held:
         return None
-    return certificate_issue(user=user, program=program, issued_on=today)
+    return certificate_issue(user=user, subject=Subject.of(program), issued_on=today)
 
 
 def certificates_for_completion(*, user, course) -> list[Certificate]:
     """What completing `course` earns: its certificate, and any program it finishes."""
-    issued = [certificate_issue(user=user, course=course)]
+    issued = [certificate_issue(user=user, subject=Subject.of(course))]
     for program in programs_containing(course):
         program_certificate = program_complete_if_finished(user=user, program=program)
         if program_certificate is not None:
@@ -380,34 +379,26 @@ def certificate_template_changed(*, template) -> int:
 
 # --- Bulk issuing ------------------------------------------------------------------
 
-def certificates_issue_bulk(*, user_ids, course=None, program=None) -> int:
+def certificates_issue_bulk(*, user_ids, subject: Subject) -> int:
     """Issue a course's (or program's) certificate to many officers in the background; returns at once.
 
     One job for all of them, so it is queued whole or not at all (QueueUnavailable when the
     queue is down: nothing is issued, the user is told). The worker issues one certificate
     per transaction, and each issue asks for its own render.
     """
-    if (course is None) == (program is None):
-        raise ValueError("certificates_issue_bulk needs exactly one of course= or program=")
     user_ids = sorted(set(user_ids))
-    queueing.enqueue(
-        tasks.issue_certificates,
-        user_ids=user_ids,
-        course_id=course.pk if course is not None else None,
-        program_id=program.pk if program is not None else None,
-    )
+    queueing.enqueue(tasks.issue_certificates, user_ids=user_ids, **subject.ids())
     return len(user_ids)
 
 
 def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -> int:
     """The worker's half of bulk issuing: one transaction per certificate, so one failure spoils none."""
-    course = courses_api.course_by_id(course_id) if course_id else None
-    if course_id and course is None:
-        raise ObjectDoesNotExist(f"No course with id {course_id}.")
-    program = Program.objects.get(pk=program_id) if program_id else None
+    subject = Subject.from_ids(course_id=course_id, program_id=program_id)
+    if subject.resolve() is None:
+        raise LookupError(f"Bulk issue for {subject}, which no longer exists.")
     issued = 0
     for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
-        certificate_issue(user=user, course=course, program=program)
+        certificate_issue(user=user, subject=subject)
         issued += 1
     return issued
 

@@ -56,5 +56,3 @@ def register_certificate_actions(actions):
     actions.register_action("certificates.render", _("PDF sertifikat dirender"), _("PDF sertifikat dirender"))
     actions.register_action("certificates.revoke", _("Sertifikat dicabut"), _("Sertifikat dicabut"))
 
-
-from certificates.hr import audit as _hr_audit  # noqa: E402,F401  (registers the HR workspace's log actions)

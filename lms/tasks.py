@@ -4,13 +4,6 @@ from django_tasks import task
 
 
 @task()
-def officer_invitations_send(*, user_ids: list[int]) -> int:
-    from lms.officer_import import officer_invitations_send_now
-
-    return officer_invitations_send_now(user_ids=user_ids)
-
-
-@task()
 def password_reset_send(*, email: str, base_url: str, language: str) -> int:
     from lms.password_reset import password_reset_send_now
 

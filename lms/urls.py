@@ -29,7 +29,7 @@ urlpatterns = [
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("", include("courses.urls")),  # my/learning/
     path("accounts/", include("lms.account_urls")),
-    path("hr/", include("certificates.hr.urls")),
+    path("hr/", include("hr.urls")),
     path("", include("certificates.urls")),
 ]
 

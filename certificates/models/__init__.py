@@ -9,10 +9,3 @@ from certificates.models.records import (  # noqa: F401
 )
 from certificates.models.bundles import BundleFormat, BundleStatus, CertificateBundle  # noqa: F401
 from certificates.models.templates import CertificateTemplate  # noqa: F401
-from certificates.models.hr import (  # noqa: F401
-    BulkVerification,
-    ExportJob,
-    JobStatus,
-    OfficerImport,
-    OfficerImportStatus,
-)

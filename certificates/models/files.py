@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RetainedFileRecord(models.Model):
     """A record whose `file` is deleted `settings.HR_FILE_RETENTION_DAYS` days after it was finished or uploaded
-    (`manage.py cleanup_hr_files`, certificates.hr.services.hr_files_cleanup).
+    (`manage.py cleanup_hr_files`, hr.services.hr_files_cleanup).
 
     The file name stays on the record, so the history still says which file
     there was; `file_deleted_at` tells every page and download that it is gone.

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from certificates.demo import _render_missing
 from certificates.models import Certificate, RevocationReason
 from certificates.services import certificate_render, certificate_revoke
 from certificates.tests.factories import make_certificate
@@ -62,21 +61,6 @@ def test_a_pdf_rendered_for_another_address_is_rendered_again_before_download(cl
     second = client.get(reverse("certificates:download", args=[certificate.pk]))
     assert second.status_code == 200
     certificate.refresh_from_db()
-    assert certificate.pdf_base_url == NEW
-    _content, reader = read_pdf(certificate)
-    assert decode_qr_codes(reader) == [f"{NEW}/verify/{certificate.code}/"]
-
-
-def test_the_demo_seed_renders_its_pdfs_again_for_a_new_address(catalog, settings):
-    from certificates.demo import DEMO_HOLDERS
-
-    course = make_course(catalog=catalog, agency=AgencyFactory(code="IMI"), title="Paspor", slug="paspor")
-    holder = UserFactory(username=next(iter(DEMO_HOLDERS)))
-    settings.PUBLIC_BASE_URL = OLD
-    certificate = certificate_render(certificate=make_certificate(holder=holder, course=course))
-    settings.PUBLIC_BASE_URL = NEW
-    _render_missing()
-    certificate = Certificate.objects.get(pk=certificate.pk)
     assert certificate.pdf_base_url == NEW
     _content, reader = read_pdf(certificate)
     assert decode_qr_codes(reader) == [f"{NEW}/verify/{certificate.code}/"]

@@ -16,6 +16,7 @@ from certificates.services import (
     certificate_revoke,
 )
 from certificates.tests.factories import make_certificate, make_program
+from certificates.subjects import Subject
 from courses.services import enrollment_create, module_complete
 from courses.tests.builders import make_course
 from lms import roles
@@ -71,8 +72,8 @@ def test_completing_a_course_issues_one_certificate_with_snapshots(catalog, imig
 def test_issuing_again_returns_the_same_certificate(catalog, imigrasi):
     course = make_course(catalog=catalog, agency=imigrasi)
     officer = make_officer()
-    first = certificate_issue(user=officer, course=course, issued_on=TODAY)
-    again = certificate_issue(user=officer, course=course, issued_on=TODAY)
+    first = certificate_issue(user=officer, subject=Subject.of(course), issued_on=TODAY)
+    again = certificate_issue(user=officer, subject=Subject.of(course), issued_on=TODAY)
     assert again.pk == first.pk
     assert Certificate.objects.count() == 1
 
@@ -90,9 +91,9 @@ def test_serials_are_sequential_per_agency_and_year(catalog, imigrasi):
     course_imi = make_course(catalog=catalog, agency=imigrasi, title="A")
     course_polri = make_course(catalog=catalog, agency=polri, title="B")
     officers = [make_officer() for _ in range(3)]
-    serials = [certificate_issue(user=officer, course=course_imi, issued_on=TODAY).serial for officer in officers]
-    serials.append(certificate_issue(user=officers[0], course=course_polri, issued_on=TODAY).serial)
-    serials.append(certificate_issue(user=officers[1], course=course_imi, issued_on=TODAY.replace(year=2027)).serial)
+    serials = [certificate_issue(user=officer, subject=Subject.of(course_imi), issued_on=TODAY).serial for officer in officers]
+    serials.append(certificate_issue(user=officers[0], subject=Subject.of(course_polri), issued_on=TODAY).serial)
+    serials.append(certificate_issue(user=officers[1], subject=Subject.of(course_imi), issued_on=TODAY.replace(year=2027)).serial)
     # officers[1] already holds a valid 2026 certificate for course_imi, so the 2027 call returns it.
     assert serials == [
         "PIMPASA/IMI/2026/000001",
@@ -102,14 +103,14 @@ def test_serials_are_sequential_per_agency_and_year(catalog, imigrasi):
         "PIMPASA/IMI/2026/000002",
     ]
     officer = make_officer()
-    assert certificate_issue(user=officer, course=course_imi, issued_on=datetime.date(2027, 1, 2)).serial == (
+    assert certificate_issue(user=officer, subject=Subject.of(course_imi), issued_on=datetime.date(2027, 1, 2)).serial == (
         "PIMPASA/IMI/2027/000001"
     )
 
 
 def test_verification_codes_are_long_random_and_typo_tolerant(catalog, imigrasi):
     course = make_course(catalog=catalog, agency=imigrasi)
-    codes = {certificate_issue(user=make_officer(), course=course).code for _ in range(20)}
+    codes = {certificate_issue(user=make_officer(), subject=Subject.of(course)).code for _ in range(20)}
     assert len(codes) == 20
     for code in codes:
         assert len(code) == 16 and set(code) <= set(ALPHABET)  # 16 × 5 = 80 bits
@@ -123,11 +124,11 @@ def test_verification_codes_are_long_random_and_typo_tolerant(catalog, imigrasi)
 def test_an_expired_certificate_is_renewed_with_a_new_cycle(catalog, imigrasi):
     course = make_course(catalog=catalog, agency=imigrasi, validity_months=12)
     officer = make_officer()
-    first = certificate_issue(user=officer, course=course, issued_on=datetime.date(2024, 3, 1))
+    first = certificate_issue(user=officer, subject=Subject.of(course), issued_on=datetime.date(2024, 3, 1))
     assert first.expires_on == datetime.date(2025, 3, 1)
     assert first.status == CertificateStatus.EXPIRED
 
-    renewed = certificate_issue(user=officer, course=course, issued_on=TODAY)
+    renewed = certificate_issue(user=officer, subject=Subject.of(course), issued_on=TODAY)
     assert renewed.pk != first.pk
     assert renewed.cycle == 2
     assert renewed.status == CertificateStatus.VALID
@@ -139,7 +140,7 @@ def test_an_expired_certificate_is_renewed_with_a_new_cycle(catalog, imigrasi):
 
 def test_a_course_without_validity_never_expires(catalog, imigrasi):
     course = make_course(catalog=catalog, agency=imigrasi, validity_months=None)
-    certificate = certificate_issue(user=make_officer(), course=course, issued_on=datetime.date(2000, 1, 1))
+    certificate = certificate_issue(user=make_officer(), subject=Subject.of(course), issued_on=datetime.date(2000, 1, 1))
     assert certificate.expires_on is None
     assert certificate.status == CertificateStatus.VALID
 
@@ -147,7 +148,7 @@ def test_a_course_without_validity_never_expires(catalog, imigrasi):
 def test_revocation_records_who_when_why_and_is_final(catalog, imigrasi):
     course = make_course(catalog=catalog, agency=imigrasi)
     hr = UserFactory(groups=[roles.HR])
-    certificate = certificate_issue(user=make_officer(), course=course)
+    certificate = certificate_issue(user=make_officer(), subject=Subject.of(course))
 
     certificate_revoke(certificate=certificate, by=hr, reason=RevocationReason.MISCONDUCT, note=" Kecurangan kuis ")
     certificate.refresh_from_db()
@@ -229,13 +230,13 @@ def test_concurrent_completions_issue_one_certificate_with_gapless_serials(catal
     others = [make_officer() for _ in range(4)]
 
     # Eight threads issue for the same officer: one record, and all get it.
-    outcomes = run_together(8, lambda: certificate_issue(user=officer, course=course))
+    outcomes = run_together(8, lambda: certificate_issue(user=officer, subject=Subject.of(course)))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({certificate.pk for certificate in outcomes}) == 1
     assert Certificate.objects.filter(holder=officer, course=course).count() == 1
 
     # Different officers at once: distinct, gapless serial numbers.
-    outcomes = run_together(4, lambda index: certificate_issue(user=others[index], course=course))
+    outcomes = run_together(4, lambda index: certificate_issue(user=others[index], subject=Subject.of(course)))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     numbers = sorted(Certificate.objects.values_list("serial_number", flat=True))
     assert numbers == [1, 2, 3, 4, 5]

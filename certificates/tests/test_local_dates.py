@@ -15,10 +15,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from certificates.hr.selectors import dashboard
 from certificates.models import Certificate
 from certificates.tests.factories import make_certificate
-from certificates.tests.hr_builders import make_hr_user
 from courses.services import enrollment_create, module_complete
 from courses.tests.builders import make_course
 from lms.tests.factories import AgencyFactory, make_officer
@@ -71,24 +69,6 @@ def test_a_certificate_expiring_on_the_utc_date_is_expired_in_jakarta(client, co
         assert certificate.status == expected
         response = client.get(reverse("certificates:verify", kwargs={"code": certificate.code}))
         assert response.context["result"]["status"] == expected
-
-
-@AT
-def test_registry_expiring_filters_count_from_the_jakarta_date(client, course, officer, now, jakarta_today):
-    """`Berakhir dalam 30 hari` holds what expires by Jakarta's today + 30 days, and nothing already expired."""
-    edge = make_certificate(holder=officer, course=course, issued_on=datetime.date(2025, 1, 1),
-                            expires_on=jakarta_today + days(30))
-    other = make_officer(full_name="Siti Aminah", nip="199001012015032002")
-    ended = make_certificate(holder=other, course=course, issued_on=datetime.date(2025, 1, 1),
-                             expires_on=datetime.date(2026, 11, 30))
-    client.force_login(make_hr_user())
-    with time_machine.travel(now, tick=False):
-        response = client.get(reverse("hr:registry"), {"status": "expiring30"})
-        shown = {row.serial for row in response.context["certificates"]}
-        board = dashboard()
-    expected = {edge.serial} | ({ended.serial} if ended.expires_on >= jakarta_today else set())
-    assert shown == expected
-    assert {certificate.serial for certificate in board.expiring} == expected
 
 
 @AT

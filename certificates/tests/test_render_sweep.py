@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from certificates import services
 from certificates.models import Certificate
 from certificates.services import certificate_issue, certificates_render_sweep
+from certificates.subjects import Subject
 from certificates.tasks import render_certificate
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
@@ -97,7 +98,7 @@ def test_a_task_left_running_by_a_killed_db_worker_is_asked_for_again_exactly_on
 ):
     with time_machine.travel(NOW, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            certificate = certificate_issue(user=officer, course=course)
+            certificate = certificate_issue(user=officer, subject=Subject.of(course))
     certificate.refresh_from_db()
     first = DBTaskResult.objects.get(id=certificate.render_task_id)
     assert first.status == TaskResultStatus.READY and certificate.render_requested_at == NOW
@@ -137,7 +138,7 @@ def test_issuing_while_the_queue_is_down_leaves_the_pdf_to_the_sweep(
     with monkeypatch.context() as patch:
         patch.setattr(type(render_certificate), "enqueue", refused)
         with django_capture_on_commit_callbacks(execute=True):
-            certificate = certificate_issue(user=officer, course=course)  # no exception: the record stands
+            certificate = certificate_issue(user=officer, subject=Subject.of(course))  # no exception: the record stands
     certificate.refresh_from_db()
     assert not certificate.pdf and certificate.render_requested_at is None
     assert "Could not enqueue" in caplog.text

@@ -18,6 +18,7 @@ from certificates.services import (
     certificates_issue_bulk,
 )
 from certificates.tests.factories import make_certificate
+from certificates.subjects import Subject
 from courses.tests.builders import make_course
 from lms.tests.factories import AgencyFactory, make_officer
 
@@ -41,7 +42,7 @@ def stored_sha256(certificate) -> str:
 
 def test_issuing_renders_the_pdf_after_commit_and_stores_its_sha256(course, officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = certificate_issue(user=officer, course=course)
+        certificate = certificate_issue(user=officer, subject=Subject.of(course))
     certificate.refresh_from_db()
     assert certificate.pdf and certificate.rendered_at is not None
     assert certificate.pdf_sha256 == stored_sha256(certificate)
@@ -50,7 +51,7 @@ def test_issuing_renders_the_pdf_after_commit_and_stores_its_sha256(course, offi
 
 def test_issuing_without_commit_renders_nothing_yet(course, officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        certificate = certificate_issue(user=officer, course=course)
+        certificate = certificate_issue(user=officer, subject=Subject.of(course))
     assert len(callbacks) == 1
     certificate.refresh_from_db()
     assert not certificate.pdf
@@ -68,7 +69,7 @@ def test_a_failing_render_is_retried_and_leaves_the_record_intact(course, office
 
     monkeypatch.setattr(rendering, "render_certificate_pdf", flaky)
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = certificate_issue(user=officer, course=course)
+        certificate = certificate_issue(user=officer, subject=Subject.of(course))
     certificate.refresh_from_db()
     assert len(calls) == 2
     assert certificate.pdf and certificate.pdf_sha256 == stored_sha256(certificate)
@@ -85,7 +86,7 @@ def test_a_render_that_keeps_failing_gives_up_after_the_maximum_and_keeps_the_re
 
     monkeypatch.setattr(rendering, "render_certificate_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = certificate_issue(user=officer, course=course)
+        certificate = certificate_issue(user=officer, subject=Subject.of(course))
     assert len(calls) == settings.CERTIFICATES["RENDER_MAX_ATTEMPTS"]
     record = Certificate.objects.get(pk=certificate.pk)
     assert (record.serial, record.code, record.holder_name) == (certificate.serial, certificate.code, certificate.holder_name)
@@ -152,7 +153,7 @@ def test_rerender_command_refuses_an_unknown_agency_clearly(db):
 def test_bulk_issuing_returns_the_count_and_the_worker_issues_and_renders_each(course, django_capture_on_commit_callbacks):
     officers = [make_officer() for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
-        assert certificates_issue_bulk(user_ids=[o.pk for o in officers] * 2, course=course) == 3
+        assert certificates_issue_bulk(user_ids=[o.pk for o in officers] * 2, subject=Subject.of(course)) == 3
     certificates = Certificate.objects.filter(course=course)
     assert certificates.count() == 3
     assert all(certificate.pdf for certificate in certificates)

@@ -14,7 +14,7 @@ import time_machine
 from bs4 import BeautifulSoup
 
 from certificates.models import Certificate
-from certificates.tests.hr_builders import make_hr_user
+from hr.tests.builders import make_hr_user
 from courses.models import Enrollment
 from courses.services import enrollment_create, enrollment_renew, module_complete
 from courses.tests.builders import make_course, make_module, quiz_questions

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "certificates",
+    "hr",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -37,7 +37,7 @@ from certificates.bundling import bundle_request
 from certificates.models import BundleFormat, Certificate
 from courses import services
 from courses.models import CourseIndexPage, CoursePage, ModulePage
-from lms.demo.seed import seed_demo
+from demo.seed import seed_demo
 from lms.models import Agency, HomePage, LegalBasis, OfficerProfile
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ INDONESIAN_CATALOGUES = [
     *sorted((ROOT / "locale" / "wagtail" / "id" / "LC_MESSAGES").glob("*.po")),
 ]
 # Demo data the interface shows (course titles and lesson text come from here).
-DEMO_DATA = [ROOT / "lms" / "demo" / "curriculum.json"]
+DEMO_DATA = [ROOT / "demo" / "curriculum.json"]
 
 
 @dataclass

@@ -318,7 +318,7 @@ HR_REGISTRY_QUERIES = 6
 
 
 def test_hr_registry(client, catalog, officer, django_assert_num_queries):
-    from certificates.tests.hr_builders import make_hr_user
+    from hr.tests.builders import make_hr_user
 
     client.force_login(make_hr_user())
     _certificates, agency = add_certificates(officer, catalog, 10)

@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from certificates.bundling import bundle_request
-from certificates.models import BulkVerification, BundleFormat, ExportJob, JobStatus, OfficerImport
-from certificates.tests.hr_builders import make_hr_user, make_world
+from certificates.models import BundleFormat
 from courses.tests.builders import make_course
+from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport
+from hr.tests.builders import make_hr_user, make_world
 
 pytestmark = pytest.mark.django_db
 

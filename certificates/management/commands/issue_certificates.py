@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certificates.selectors import officers_awaiting_certificate
 from certificates.services import certificates_issue_bulk
+from certificates.subjects import Subject
 from courses import api as courses_api
 from lms import roles
 from lms.models import Office
@@ -33,6 +34,6 @@ class Command(BaseCommand):
             if office_found is not None:
                 users = users.filter(officer_profile__office=office_found)
         else:
-            users = officers_awaiting_certificate(course=found, office=office_found)
-        count = certificates_issue_bulk(user_ids=users.values_list("pk", flat=True), course=found)
+            users = officers_awaiting_certificate(subject=Subject.of(found), office=office_found)
+        count = certificates_issue_bulk(user_ids=users.values_list("pk", flat=True), subject=Subject.of(found))
         self.stdout.write(f"Enqueued certificates for {count} officer(s); the task worker issues and renders them.")

@@ -71,7 +71,7 @@ def browser():
 
 @pytest.fixture
 def demo(live_server) -> Demo:
-    from lms.demo.seed import seed_demo
+    from demo.seed import seed_demo
 
     seed_demo()
     return Demo(base_url=live_server.url)

@@ -17,10 +17,10 @@ ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(settings.BASE_DIR) / "test
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 # An officer the demo data leaves with no enrolment (petugas1..4 hold the demo
-# certificates, certificates/demo.py), and one who holds certificates.
+# certificates, demo/certificates.py), and one who holds certificates.
 OFFICER = "petugas5"
 CERTIFIED_OFFICER = "petugas1"
-# The demo password (lms/demo/seed.py), typed into the login form.
+# The demo password (demo/seed.py), typed into the login form.
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
 # Whether an element shows a focus ring (evaluate it on the focused element).
 FOCUS_VISIBLE = """el => {

@@ -132,7 +132,7 @@ def module_with_attempts(page, demo: Demo):
 
 
 def demo_certificate(username: str, agency_code: str):
-    """A certificate the demo data issued (certificates/demo.py): petugas1 IMI valid,
+    """A certificate the demo data issued (demo/certificates.py): petugas1 IMI valid,
     petugas3 IMI expired, petugas4 BP2MI revoked."""
     from certificates.models import Certificate
 
@@ -242,8 +242,8 @@ def hr_officer_import(page, demo: Demo):
 @page_type("hr-officer-import-preview", officer=False)
 def hr_officer_import_preview(page, demo: Demo):
     """The preview of the product's own CSV template (its example row)."""
-    from certificates.hr import exports
-    from lms import officer_import
+    from hr import exports
+    from hr import officer_import
 
     data = "".join(exports.csv_stream(officer_import.expected_header(), [officer_import.example_row()]))
     hr(page, demo, "/hr/impor/")
