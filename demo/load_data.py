@@ -113,8 +113,13 @@ def _insert(model, fields: list[str], rows) -> int:
         return 0
     meta = model._meta
     if connection.vendor == "postgresql":
-        # COPY knows no Django defaults: send them for the columns not given (fields added later).
-        defaults = [f for f in meta.concrete_fields if f.attname not in fields and f.has_default()]
+        # COPY knows no Django defaults: send them for the columns not given (fields added later),
+        # including the empty string Django gives a text field that has no default and no NULL.
+        defaults = [
+            f
+            for f in meta.concrete_fields
+            if f.attname not in fields and (f.has_default() or (not f.null and f.get_default() == ""))
+        ]
         if defaults:
             fields = [*fields, *(f.attname for f in defaults)]
             tail = tuple(f.get_default() for f in defaults)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from certificates.codes import code_generate, serial_format
@@ -20,6 +21,7 @@ def make_program(*, courses, agency=None, code="PDP", title="Program Dasar Pimpa
     return program
 
 
+@transaction.atomic  # the serial counter is locked (FOR UPDATE), as inside certificate_issue
 def make_certificate(
     *,
     holder,
