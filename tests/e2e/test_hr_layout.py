@@ -6,7 +6,7 @@ clipped its last two columns)."""
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import DESKTOP, Demo, horizontal_overflow
+from tests.e2e.harness import DESKTOP, Demo, horizontal_overflow
 
 # Officers of the demo's longest office names: Ponorogo, Medan, the detention house in Kupang.
 LONG_OFFICES = ("petugas8", "petugas5", "petugas6")
