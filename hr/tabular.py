@@ -128,6 +128,8 @@ def _xlsx_rows(data: bytes, *, max_rows: int):
     whole read is guarded, not only the opening. Each row is as wide as its
     last cell, whatever size the sheet claims; a value past `MAX_COLUMNS` is refused.
     """
+    # openpyxl is imported when a workbook is read, not at the top: it takes ~0.4 s to import
+    # and most requests of the processes that import this module never touch a workbook.
     from openpyxl import load_workbook
 
     not_a_workbook = _("Berkas ini bukan buku kerja Excel (.xlsx) yang sah, atau rusak. Simpan ulang dari Excel "

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.tests.factories import make_certificate
+from hr.models import ExportJob
 from hr.tests.builders import make_hr_user, make_world
 from lms.tests.factories import AgencyFactory, OfficeFactory, UserFactory, make_officer
 
@@ -130,8 +131,6 @@ def test_an_unknown_filter_value_is_named_and_nothing_pretends_to_be_filtered(hr
 
 @pytest.mark.parametrize("export", ["hr:export_csv", "hr:export_xlsx"])
 def test_an_export_with_an_unknown_filter_value_goes_to_the_page_that_names_it(hr_client, world, export):
-    from certificates.models import ExportJob
-
     response = hr_client.get(reverse(export), {"instansi": "XYZ", "status": "valid"})
     assert response.status_code == 302 and response["Location"] == f"{URL}?instansi=XYZ&status=valid"
     assert not ExportJob.objects.exists()
