@@ -7,6 +7,7 @@ still how an import cycle is dodged instead of removed, and this test keeps them
 """
 
 import ast
+import configparser
 from pathlib import Path
 
 from django.conf import settings
@@ -93,3 +94,17 @@ def test_the_scan_finds_an_import_inside_a_function_or_a_method():
         "        import openpyxl\n"
     )
     assert project_imports_inside_functions(source, path="x.py") == {"x.py:render", "x.py:View.get", "x.py:View.post"}
+
+
+def test_certificates_and_hr_are_kept_from_every_courses_module_but_its_public_ones():
+    """The contract lists courses' other modules one by one: a new module of courses must join the list."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    forbidden = set(config["importlinter:contract:courses-public"]["forbidden_modules"].split())
+    modules = {
+        f"courses.{path.stem if path.is_file() else path.name}"
+        for path in (ROOT / "courses").iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").exists()) and path.name != "__init__.py"
+    }
+    public = {"courses.api", "courses.selectors", "courses.services", "courses.signals", "courses.tests"}
+    assert modules - public == forbidden, sorted((modules - public) ^ forbidden)
