@@ -5,7 +5,7 @@ import csv
 
 from playwright.sync_api import expect
 
-from certificates.tests.spreadsheets import shown
+from hr.tests.spreadsheets import shown
 from tests.e2e.harness import CERTIFIED_OFFICER, DESKTOP
 
 
