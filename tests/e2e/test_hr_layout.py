@@ -6,6 +6,8 @@ clipped its last two columns)."""
 
 from playwright.sync_api import expect
 
+from certificates.services import certificate_issue
+from certificates.subjects import Subject
 from tests.e2e.harness import DESKTOP, Demo, horizontal_overflow
 
 # Officers of the demo's longest office names: Ponorogo, Medan, the detention house in Kupang.
@@ -45,11 +47,9 @@ OFFICE_NAMES = {
 
 def issue_long_titles(demo: Demo):
     """Certificates of the longest course title for the officers of the longest office names."""
-    from certificates.services import certificate_issue
-
     polri = demo.course("POLRI")
     for username in LONG_OFFICES:
-        certificate_issue(user=demo.user(username), course=polri)
+        certificate_issue(user=demo.user(username), subject=Subject.of(polri))
     return polri
 
 
