@@ -97,7 +97,10 @@ run: setup
 worker: install
 	$(SERVE) $(PY) manage.py db_worker --queue-name '*'
 
+# The layers of the code (.importlinter, README "Where the code lives"); --no-cache keeps
+# .import_linter_cache/ out of the tree.
 check: install messages-compile npm
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(TEST) $(PY) manage.py check --fail-level WARNING
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run
 

@@ -31,7 +31,8 @@ def main():
     from django.db import transaction
 
     from lms.models import Office, OfficerProfile
-    from hr.officer_import import officer_import_apply, officer_import_plan, officer_invitations_send_now
+    from hr.invitations import officer_invitations_send_now
+    from hr.officer_import import officer_import_apply, officer_import_plan
     from hr.tabular import read_table
 
     Office.objects.bulk_create(

@@ -7,4 +7,5 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Sertifikat")
 
     def ready(self):
+        # Inside ready(): the receivers import the models, which are not importable before the app registry is.
         from certificates import receivers  # noqa: F401

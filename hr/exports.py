@@ -87,6 +87,8 @@ def _csv_cell(value):
 
 def _xlsx_safe(value):
     """Control characters (an uploaded NIP list may hold any) that the XLSX format cannot store become �."""
+    # openpyxl is imported when a workbook is written, not at the top: it takes ~0.4 s to import
+    # and most requests of the processes that import this module never touch a workbook.
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):  # an Identifier too, as plain text (openpyxl knows only str itself)
@@ -108,6 +110,8 @@ def csv_stream(header: list[str], cells: Iterable[list]) -> Iterator[str]:
 
 
 def xlsx_bytes(header: list[str], cells: Iterable[list], *, title: str, on_progress=None) -> bytes:
+    # openpyxl is imported when a workbook is written, not at the top: it takes ~0.4 s to import
+    # and most requests of the processes that import this module never touch a workbook.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

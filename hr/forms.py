@@ -7,6 +7,7 @@ from certificates.models import RevocationReason
 from hr import bulk
 from hr.selectors import subject_choices, subject_from_value
 from hr.tabular import TableError, check_upload, read_table, too_large_message
+from lms.models import Office
 
 
 class UploadField(forms.FileField):
@@ -109,8 +110,6 @@ class BulkIssueForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from lms.models import Office
-
         super().__init__(*args, **kwargs)
         self.fields["subjek"].choices = [("", _("Pilih kursus atau program"))] + subject_choices()
         self.fields["office"].queryset = Office.objects.order_by("name")

@@ -17,25 +17,19 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
 from django.utils import translation
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from hr import tasks
 from hr.tabular import Table, TableError
 from lms import queueing, roles
 from lms.errors import DomainError
@@ -376,9 +370,7 @@ def officer_import_apply(*, table: Table, by=None) -> ImportPlan:
         # Another import or an admin wrote the same NIP or village in the meantime.
         raise DomainError(_("Data petugas berubah selama impor. Tidak ada data yang diubah; ulangi impor.")) from None
     if new_user_ids:
-        from hr.tasks import officer_invitations_send
-
-        transaction.on_commit(lambda: _invitations_enqueue(officer_invitations_send, new_user_ids, imported=True))
+        transaction.on_commit(lambda: _invitations_enqueue(tasks.officer_invitations_send, new_user_ids, imported=True))
     return plan
 
 
@@ -462,36 +454,7 @@ def _write(plan: ImportPlan) -> list[int]:
     return [user.pk for user in users]
 
 
-def invitation_link(user) -> str:
-    path = reverse(
-        "password_set",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
-    )
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def officer_invitation_resend(*, user, by) -> None:
     """Queue a fresh invitation for an officer who has not set a password yet (links expire)."""
-    from hr.tasks import officer_invitations_send
-
     log(user, "lms.officer_invite", user=by, data={"email": user.email})
-    transaction.on_commit(lambda: _invitations_enqueue(officer_invitations_send, [user.pk], imported=False))
-
-
-def officer_invitations_send_now(*, user_ids: list[int]) -> int:
-    """E-mail each new officer a link to set their password; one mail connection for all."""
-    users = User.objects.filter(pk__in=user_ids).exclude(email="").select_related("officer_profile")
-    messages = []
-    for user in users:
-        context = {"user": user, "link": invitation_link(user), "site_name": settings.WAGTAIL_SITE_NAME}
-        messages.append(
-            EmailMessage(
-                subject=_("Undangan %(site)s: atur kata sandi Anda") % {"site": settings.WAGTAIL_SITE_NAME},
-                body=render_to_string("lms/email/officer_invitation.txt", context),
-                to=[user.email],
-            )
-        )
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    transaction.on_commit(lambda: _invitations_enqueue(tasks.officer_invitations_send, [user.pk], imported=False))

@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 from certificates.selectors import officers_awaiting_certificate
 from certificates.services import certificates_issue_bulk
 from certificates.subjects import Subject
-from hr import audit, bulk, officer_import, selectors
+from hr import audit, bulk, officer_import, selectors, tasks
 from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import read_table
 from lms import queueing
@@ -46,9 +46,7 @@ def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, bac
     )
     log(job, audit.EXPORT, user=by, data={"format": format, "filters": job.query, "rows": total_rows})
     if background:
-        from hr.tasks import export_xlsx_build
-
-        transaction.on_commit(lambda: _export_enqueue(job, export_xlsx_build))
+        transaction.on_commit(lambda: _export_enqueue(job, tasks.export_xlsx_build))
     return job
 
 

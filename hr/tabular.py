@@ -7,6 +7,28 @@ anywhere inside, empty, too many rows or columns, a NUL byte anywhere — ends i
 any database stores (no NUL, no lone surrogate), so a row the preview accepts
 can be written. The size and the name are checked by `check_upload` before a
 byte is read. hr/tests/test_tabular.py fuzzes this with hypothesis.
+
+Why this reader and not a library (decided when HR became its own app, issue 14):
+tablib (`Dataset().load(data, format="csv"|"xlsx")`) would replace only the two
+loops `_csv_rows` and `_xlsx_rows`, and tried on these files it changes what HR sees:
+a row longer than the header raises a bare `InvalidDimensions` (here it is read,
+the extra cells ignored by the import); blank rows are dropped with their line
+numbers, so the preview's "baris N" would no longer be the line in the file
+(here `reader.line_num`, blank lines and cells over several lines counted); an XLSX
+is read from its *active* sheet, not the first; the whole file is loaded before any
+row cap (here reading stops at `MAX_ROWS + 1` while streaming, so a workbook that
+inflates to millions of rows never materialises); CSV bytes are not decoded (latin-1
+gives a generic error, here the UTF-8 message) and binaries are not told apart
+(here the NUL-byte and ZIP checks with their own messages); whole numbers stay
+floats (`123.0`, here `123`). Every guard would have to wrap it again, so it
+would save nothing. django-import-export's dry run then confirm is built for the
+admin (`ImportMixin`, a `ModelResource` per model), which HR never enters, and
+the officer import writes users, profiles and villages and sends invitations:
+`officer_import_plan` (a read-only preview in a fixed number of queries) then
+`officer_import_apply` (all or nothing) is that flow already, without a trial
+write rolled back. Neither is a dependency. The behaviours a library would change
+are pinned in hr/tests/test_tabular.py (line numbers, a long row, the first sheet
+and whole numbers).
 """
 
 import csv
@@ -128,6 +150,8 @@ def _xlsx_rows(data: bytes, *, max_rows: int):
     whole read is guarded, not only the opening. Each row is as wide as its
     last cell, whatever size the sheet claims; a value past `MAX_COLUMNS` is refused.
     """
+    # openpyxl is imported when a workbook is read, not at the top: it takes ~0.4 s to import
+    # and most requests of the processes that import this module never touch a workbook.
     from openpyxl import load_workbook
 
     not_a_workbook = _("Berkas ini bukan buku kerja Excel (.xlsx) yang sah, atau rusak. Simpan ulang dari Excel "

@@ -6,16 +6,16 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
+from hr import invitations
+from hr.exports import registry_cells, registry_header, xlsx_bytes
+from hr.filters import RegistryFilter
 from hr.models import ExportJob, JobStatus
+from hr.selectors import export_rows, registry_queryset
 
 
 @task()
 def export_xlsx_build(*, job_id: int) -> int:
     """Build a large XLSX export, counting progress on the job row; any server can then serve the file."""
-    from hr.exports import registry_cells, registry_header, xlsx_bytes
-    from hr.filters import RegistryFilter
-    from hr.selectors import export_rows, registry_queryset
-
     job = ExportJob.objects.get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     try:
@@ -39,6 +39,4 @@ def export_xlsx_build(*, job_id: int) -> int:
 
 @task()
 def officer_invitations_send(*, user_ids: list[int]) -> int:
-    from hr.officer_import import officer_invitations_send_now
-
-    return officer_invitations_send_now(user_ids=user_ids)
+    return invitations.officer_invitations_send_now(user_ids=user_ids)

@@ -18,4 +18,5 @@ class LmsConfig(AppConfig):
         pre_save.connect(audit.on_user_pre_save, sender=User, dispatch_uid="lms_audit_superuser_pre")
         post_save.connect(audit.on_user_post_save, sender=User, dispatch_uid="lms_audit_superuser_post")
 
+        # Also inside ready(), for the same reason: its receivers are connected to the models on import.
         from lms import cache_invalidation  # noqa: F401

@@ -11,6 +11,7 @@ message may use `%(key)s` placeholders filled from `data`.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, LogFormatter, log
 
@@ -70,8 +71,6 @@ def superuser_change_record(*, user) -> None:
 
 
 def on_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    from django.contrib.auth.models import Group
-
     if action == "pre_clear":
         # pk_set is not given for clear(): remember what is about to go.
         instance._lms_cleared = (

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lms import cache
@@ -48,7 +48,5 @@ post_delete.connect(_invalidate_choices_on_commit, sender=Office, dispatch_uid="
 
 @receiver(post_delete, dispatch_uid="lms.cache.page_deleted")
 def _invalidate_on_page_delete(sender, instance, **kwargs):
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         _invalidate_content_on_commit()

@@ -4,7 +4,7 @@ The site's own pages (catalog, lessons, quizzes, HR, verification) allow scripts
 and styles from our own origin only: no inline <script>, no inline style.
 
 The Wagtail 8 admin cannot live with that. Loading its pages in tests
-(lms/tests/test_security_headers.py) shows inline, nonce-less <script> initialisers
+(tests/test_security_headers.py) shows inline, nonce-less <script> initialisers
 written by Wagtail's own widgets: `new SnippetChooser(...)` for snippet choosers
 (the course's agency), `initDateTimeChooser(...)` for go-live/expiry dates and the
 report filters, `new InlinePanel(...)` for quiz questions. Nonces cannot be added

@@ -35,25 +35,3 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     """handler500: a static template, rendered without the request so that nothing in it needs the database."""
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-class QueueUnavailableMiddleware:
-    """A request whose background work could not be queued gets a page that says so (503), not a 500.
-
-    The service has already left its records consistent (lms/queueing.py); this only tells the user.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from lms.queueing import QueueUnavailable
-
-        if not isinstance(exception, QueueUnavailable):
-            return None
-        response = render(request, "503.html", {"message": exception.message}, status=503)
-        response["Retry-After"] = "120"
-        return response

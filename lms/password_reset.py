@@ -25,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from lms.tasks import password_reset_send
+from lms import tasks
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -43,7 +43,7 @@ def password_reset_request(*, email: str, request) -> None:
     """Queue the reset mail(s) for `email`; the page never says whether any account has it."""
     base_url = f"{request.scheme}://{request.get_host()}"
     language = translation.get_language() or settings.LANGUAGE_CODE
-    password_reset_send.enqueue(email=normalize_email(email), base_url=base_url, language=language)
+    tasks.password_reset_send.enqueue(email=normalize_email(email), base_url=base_url, language=language)
 
 
 def reset_link(user, *, base_url: str, admin: bool) -> str:

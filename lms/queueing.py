@@ -5,12 +5,13 @@ raises. Every caller decides what "later" means for its own work and leaves
 nothing half done: a certificate's PDF stays wanted and the sweep
 (`manage.py sweep_outdated_pdfs`) asks for it again; an HR export or bundle
 is recorded as failed; a bulk issue enqueues nothing. `QueueUnavailable`
-carries the sentence the user reads; lms.errors.QueueUnavailableMiddleware
+carries the sentence the user reads; QueueUnavailableMiddleware (below)
 answers it with a page instead of a bare 500.
 """
 
 import logging
 
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
@@ -38,3 +39,23 @@ def enqueue(task, *args, **kwargs):
     except QUEUE_ERRORS as error:
         logger.warning("Could not enqueue %s%s: %s", task.name, args or kwargs or "", error)
         raise QueueUnavailable() from error
+
+
+class QueueUnavailableMiddleware:
+    """A request whose background work could not be queued gets a page that says so (503), not a 500.
+
+    The service has already left its records consistent (lms/queueing.py); this only tells the user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, QueueUnavailable):
+            return None
+        response = render(request, "503.html", {"message": exception.message}, status=503)
+        response["Retry-After"] = "120"
+        return response

@@ -19,6 +19,7 @@ How a trainer is confined to their agency (README "Roles and security"):
   agency's collection only; reviewers choose from all.
 """
 
+from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import Agency
@@ -81,11 +82,7 @@ COURSE_PERMISSIONS = ["add_page", "change_page"]
 
 
 def _models(apps):
-    if apps is None:
-        from django.apps import apps as global_apps
-
-        apps = global_apps
-    return apps
+    return global_apps if apps is None else apps
 
 
 def _permission(apps, dotted):

@@ -24,8 +24,16 @@ from wagtail.models import ModelLogEntry
 from certificates.models import Certificate
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
-from lms.tests.servers import PYTHON, ROOT, Processes, collectstatic, empty_redis, production_env
-from lms.tests.test_multiprocess import database_url, wait_for_other_sessions_to_close
+from lms.tests.servers import (
+    PYTHON,
+    ROOT,
+    Processes,
+    collectstatic,
+    database_url,
+    empty_redis,
+    production_env,
+    wait_for_other_sessions_to_close,
+)
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

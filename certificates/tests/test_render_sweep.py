@@ -1,7 +1,7 @@
 """A PDF that is missing or outdated with no live render is asked for again, exactly once.
 
 `manage.py sweep_outdated_pdfs` covers a render whose worker was killed (RQ: see
-lms/tests/test_multiprocess.py; database backend: a task left RUNNING), and a render
+tests/test_multiprocess.py; database backend: a task left RUNNING), and a render
 that could not be queued because Redis was down."""
 
 import datetime

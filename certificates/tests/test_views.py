@@ -53,7 +53,7 @@ def test_my_certificates_lists_states_downloads_preparing_and_share_links(client
 
 
 def test_each_share_link_has_a_copy_button_worked_by_a_static_script(client, course, officer, rendered):
-    """"Salin tautan" copies the field beside it (the browser test clicks it: lms/tests/e2e/test_copy_link.py).
+    """"Salin tautan" copies the field beside it (the browser test clicks it: tests/e2e/test_copy_link.py).
     The button is hidden until the script shows it: without JavaScript the link is there to copy by hand."""
     from bs4 import BeautifulSoup
 

@@ -31,7 +31,7 @@ def hr_client(client):
     return client
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # queued on commit, in the request, as in production; runs after the browser tests, whose flush leaves no rows
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # queued on commit, in the request, as in production; restores the migrated rows a browser test's flush may have left empty
 def test_a_background_export_is_recorded_failed_and_the_page_says_so(hr_client, queue_down, monkeypatch):
     make_world()
     queue_down()

@@ -1,6 +1,7 @@
 """hr/tabular.py on hostile files: a Table of clean text or a TableError with a message, nothing else, ever."""
 
 import io
+import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -178,3 +179,36 @@ class TestFuzz:
 def test_the_fuzzed_files_include_ones_that_still_read():
     """The mutations are not all fatal: some files survive, so the fuzz also exercises reading, not only refusing."""
     assert read_table(name="x.xlsx", data=xlsx_bytes([OFFICER_HEADER, *OFFICER_ROWS])).rows
+
+
+# What a library reader (tablib) would change, pinned (the decision is in hr/tabular.py's docstring).
+
+
+def test_line_numbers_count_blank_lines_and_multi_line_cells():
+    """The preview says "baris N" as a text editor counts: a blank line and a cell over two lines both count."""
+    table = read_table(name="petugas.csv", data=b'NIP,Nama\n\n1,Budi\n2,"Siti\nAminah"\n\n3,Ani\n')
+    assert table.rows == [(3, ["1", "Budi"]), (5, ["2", "Siti\nAminah"]), (7, ["3", "Ani"])]
+
+
+def test_a_row_longer_than_the_header_is_read():
+    table = read_table(name="petugas.csv", data=b"NIP,Nama\n1,Budi,catatan di luar kolom\n")
+    assert table.header == ["NIP", "Nama"] and table.rows == [(2, ["1", "Budi", "catatan di luar kolom"])]
+
+
+def test_the_first_sheet_is_read_even_when_another_is_active_and_whole_numbers_read_without_decimals():
+    workbook = Workbook()
+    first = workbook.active
+    first.append(["NIP", "Nomor"])
+    first.append(["198503122010011001", 123])
+    notes = workbook.create_sheet("Catatan")
+    notes.append(["bukan", "ini"])
+    notes.append(["x", "y"])
+    workbook.active = 1  # saved with the notes sheet open
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # A spreadsheet may store a whole number as 123.0; it reads as 123, as typed.
+    data = with_sheet_xml(buffer.getvalue(), lambda xml: xml.replace(b"<v>123</v>", b"<v>123.0</v>"))
+    assert b"<v>123.0</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'activeTab="1"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    table = read_table(name="petugas.xlsx", data=data)
+    assert table.header == ["NIP", "Nomor"] and table.rows == [(2, ["198503122010011001", "123"])]

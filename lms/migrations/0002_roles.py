@@ -10,6 +10,8 @@ def create_roles(apps, schema_editor):
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
+    # Inside the function: migrations load app code only when the operation runs (lms.roles imports
+    # lms.models, the current models, which are not needed just to build the migration graph).
     from lms.roles import sync_role_permissions
 
     sync_role_permissions(apps=apps)

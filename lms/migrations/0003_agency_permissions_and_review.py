@@ -12,6 +12,8 @@ def apply_roles(apps, schema_editor):
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
+    # Inside the function: migrations load app code only when the operation runs (lms.roles imports
+    # lms.models, the current models, which are not needed just to build the migration graph).
     from lms import roles
 
     roles.sync_role_permissions(apps=apps)

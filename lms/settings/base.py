@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "lms.no_store.NoStoreMiddleware",  # HR pages, exports and certificate files: never stored (NIPs)
     "django.contrib.messages.middleware.MessageMiddleware",
     # Work that could not be queued (Redis down) gets a page saying so, not a 500 (lms/queueing.py).
-    "lms.errors.QueueUnavailableMiddleware",
+    "lms.queueing.QueueUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.csp.PathAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -1,6 +1,6 @@
 """The query budget check: a page costs the same number of queries at 10 and at 1,000 rows.
 
-Adding a page is a few lines (see lms/tests/test_query_budgets.py):
+Adding a page is a few lines (see tests/test_query_budgets.py):
 
     def test_my_page(client, officer, django_assert_num_queries):
         client.force_login(officer)

@@ -19,6 +19,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -199,3 +200,23 @@ def empty_redis(url: str):
         yield url
     finally:
         client.flushdb()
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    return f"postgres://{auth}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def wait_for_other_sessions_to_close(timeout: float = 15) -> None:
+    """PostgreSQL notices closed connections of stopped processes a moment later; the
+    test database can only be dropped after that."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)

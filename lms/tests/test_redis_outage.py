@@ -2,7 +2,7 @@
 
 Unit tests of lms/redis_cache.py against a closed port on 127.0.0.1, and of its recovery
 against the real Redis (DB 3). The production server under an outage is in
-lms/tests/test_redis_outage_server.py."""
+tests/test_redis_outage_server.py."""
 
 import logging
 import uuid

@@ -6,7 +6,7 @@ import csv
 from playwright.sync_api import expect
 
 from hr.tests.spreadsheets import shown
-from lms.tests.e2e.harness import CERTIFIED_OFFICER, DESKTOP
+from tests.e2e.harness import CERTIFIED_OFFICER, DESKTOP
 
 
 def test_scenario3_hr_filters_exports_and_revokes_a_certificate(demo, new_page, shots):

@@ -18,14 +18,22 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate
 from courses.models import AttemptAnswer, Enrollment, QuizAttempt
 from courses.tests.builders import make_course, make_module, quiz_questions
 from lms.tests.factories import make_officer
-from lms.tests.servers import Browser, Processes, collectstatic, empty_redis, free_ports, production_env
+from lms.tests.servers import (
+    Browser,
+    Processes,
+    collectstatic,
+    database_url,
+    empty_redis,
+    free_ports,
+    production_env,
+    wait_for_other_sessions_to_close,
+)
 
 # serialized_rollback: starts from (and leaves behind) what the migrations created, like the other
 # transactional tests; a plain flush would re-create content types the next one restores again.
@@ -40,12 +48,6 @@ DEADLINE_SECONDS = 240
 def redis_url():
     with empty_redis(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")) as url:
         yield url
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return f"postgres://{auth}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 def officer_flow(browser: Browser, servers: list[str], *, username, urls: dict, questions):
@@ -140,17 +142,3 @@ def test_two_servers_two_workers_issue_and_render_each_certificate_once(catalog,
     finally:
         processes.stop()
         wait_for_other_sessions_to_close()
-
-
-def wait_for_other_sessions_to_close(timeout: float = 15) -> None:
-    """PostgreSQL notices closed connections of stopped processes a moment later; the
-    test database can only be dropped after that."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.2)

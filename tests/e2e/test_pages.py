@@ -1,7 +1,7 @@
 """Every page type: WCAG 2.1 AA by axe-core, and (scenario 4) officer pages fit a phone."""
 
-from lms.tests.e2e.harness import DESKTOP, PHONE, axe_violations, describe, horizontal_overflow
-from lms.tests.e2e.pages import PAGE_TYPES
+from tests.e2e.harness import DESKTOP, PHONE, axe_violations, describe, horizontal_overflow
+from tests.e2e.pages import PAGE_TYPES
 
 
 def test_every_page_type_has_no_serious_or_critical_axe_violation(demo, new_page, shots):

@@ -16,8 +16,16 @@ from django.db import transaction
 from certificates.models import Certificate
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
-from lms.tests.servers import FORWARDED, Browser, Processes, collectstatic, free_ports, production_env
-from lms.tests.test_multiprocess import database_url, wait_for_other_sessions_to_close
+from lms.tests.servers import (
+    FORWARDED,
+    Browser,
+    Processes,
+    collectstatic,
+    database_url,
+    free_ports,
+    production_env,
+    wait_for_other_sessions_to_close,
+)
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import DESKTOP
+from tests.e2e.harness import DESKTOP
 
 
 def test_english_browser_sees_english_and_switches_to_indonesian(demo, new_page, shots):

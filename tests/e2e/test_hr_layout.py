@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from certificates.services import certificate_issue
 from certificates.subjects import Subject
-from lms.tests.e2e.harness import DESKTOP, Demo, horizontal_overflow
+from tests.e2e.harness import DESKTOP, Demo, horizontal_overflow
 
 # Officers of the demo's longest office names: Ponorogo, Medan, the detention house in Kupang.
 LONG_OFFICES = ("petugas8", "petugas5", "petugas6")

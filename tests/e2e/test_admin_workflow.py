@@ -4,7 +4,7 @@ approves it; an officer then sees the new module on the course page."""
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import DESKTOP, OFFICER
+from tests.e2e.harness import DESKTOP, OFFICER
 
 TITLE = "Modul Baru: Pemeriksaan Dokumen Perjalanan"
 QUESTION = "Dokumen apa yang wajib dimiliki WNI untuk bepergian ke luar negeri?"

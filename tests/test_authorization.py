@@ -390,7 +390,7 @@ def test_every_url_pattern_has_an_entry():
         for route in project_routes()
         if route not in URL_MATRIX and not route.startswith(tuple(PREFIX_RULES))
     ]
-    assert not missing, "URL patterns without an entry in lms/tests/test_authorization.py URL_MATRIX:\n" + "\n".join(
+    assert not missing, "URL patterns without an entry in tests/test_authorization.py URL_MATRIX:\n" + "\n".join(
         f"    {route!r}" for route in missing
     )
     stale = [route for route in URL_MATRIX if route not in project_routes()]

@@ -3,7 +3,7 @@ live server filled with the demo data (`seed_demo`).
 
 Run alone with `make e2e` (or `pytest -m e2e`); `make test` runs them too.
 Screenshots of every step land in test-artifacts/e2e/<test>/ (git-ignored).
-How to add a scenario or a page type: lms/tests/e2e/README.md.
+How to add a scenario or a page type: tests/e2e/README.md.
 """
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.tests.e2e.harness import ARTIFACTS, AXE_JS, CHROMIUM, CHROMIUM_ARGS, PHONE, Demo, Shots
+from tests.e2e.harness import ARTIFACTS, AXE_JS, CHROMIUM, CHROMIUM_ARGS, PHONE, Demo, Shots
 
 # Playwright's sync API runs an event loop in the test thread; Django would then
 # refuse the ORM calls the tests make to set up data. Nothing here is async.

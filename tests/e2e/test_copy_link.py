@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import CERTIFIED_OFFICER, PHONE
+from tests.e2e.harness import CERTIFIED_OFFICER, PHONE
 
 
 def test_copy_button_puts_the_verification_link_on_the_clipboard(demo, page, shots):

@@ -14,7 +14,7 @@ when run alone.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lms.tests.e2e.harness import CERTIFIED_OFFICER, OFFICER, Demo, answer_quiz
+from tests.e2e.harness import CERTIFIED_OFFICER, OFFICER, Demo, answer_quiz
 
 
 @dataclass(frozen=True)

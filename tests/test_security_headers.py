@@ -17,7 +17,7 @@ from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-for-this-test-only-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "pimpasa.example.go.id",
@@ -31,7 +31,7 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
 
 
 def run_manage(*args, **env):
-    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this test process (lms/tests/e2e/conftest.py);
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this test process (tests/e2e/conftest.py);
     # it belongs to the test harness, not to the production environment under check.
     harness_only = {"SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in harness_only}

@@ -17,7 +17,7 @@ from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from lms.tests.e2e.harness import OFFICER, answer_quiz, log_in_with_form, site_menu
+from tests.e2e.harness import OFFICER, answer_quiz, log_in_with_form, site_menu
 
 
 def run_task_worker() -> None:

@@ -4,8 +4,8 @@ On a desktop the same items sit in the row without a button."""
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import FOCUS_VISIBLE, DESKTOP, OFFICER, PHONE, axe_violations, describe, site_menu
-from lms.tests.e2e.pages import PAGE_TYPES
+from tests.e2e.harness import FOCUS_VISIBLE, DESKTOP, OFFICER, PHONE, axe_violations, describe, site_menu
+from tests.e2e.pages import PAGE_TYPES
 
 # The old header took three rows, 155 px of a 640 px screen; one row of 44 px touch
 # targets with its padding is 60.

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from lms.tests.e2e.harness import FOCUS_VISIBLE, OFFICER, quiz_plan
+from tests.e2e.harness import FOCUS_VISIBLE, OFFICER, quiz_plan
 
 
 def tab_until(page, predicate: str, *, unseen_focus: list, limit: int = 80) -> None:
