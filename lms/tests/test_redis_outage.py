@@ -13,8 +13,7 @@ from django.core.cache import cache
 
 from lms import redis_cache
 from lms.redis_cache import RedisCache, RedisCacheClient
-from lms.tests.requirements import missing
-from lms.tests.servers import free_ports
+from lms.tests.servers import empty_redis, free_ports
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +77,8 @@ def test_during_an_outage_redis_is_left_alone_until_the_retry_is_due(monkeypatch
 
 @pytest.fixture
 def redis_db3():
-    url = "redis://127.0.0.1:6379/3"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        missing("Redis at 127.0.0.1:6379")
-    return url
+    with empty_redis("redis://127.0.0.1:6379/3") as url:
+        yield url
 
 
 def test_writes_dropped_during_an_outage_are_deleted_when_redis_answers_again(redis_db3, caplog, monkeypatch):
