@@ -20,6 +20,9 @@ ROLE_REMOVED = "lms.role.remove"
 SUPERUSER_GRANTED = "lms.role.superuser_grant"
 SUPERUSER_REVOKED = "lms.role.superuser_revoke"
 LOCKOUT_RESET = "lms.lockout.reset"
+LEGAL_PROVISION_CHANGED = "lms.legal.provision_change"
+LEGAL_PROVISION_EDITED = "lms.legal.provision_edit"
+LEGAL_CHANGE_APPLIED = "lms.legal.change_apply"
 
 # action: (label in the report's filter, message; %(key)s placeholders come from the entry's data)
 ACTIONS = {
@@ -28,6 +31,15 @@ ACTIONS = {
     SUPERUSER_GRANTED: (_("Peran: admin diberikan"), _("%(user)s dijadikan administrator")),
     SUPERUSER_REVOKED: (_("Peran: admin dicabut"), _("Hak administrator %(user)s dicabut")),
     LOCKOUT_RESET: (_("Masuk: kunci dibuka"), _("Kunci masuk dibuka untuk %(target)s")),
+    LEGAL_PROVISION_CHANGED: (
+        _("Pasal: status diubah"),
+        _("%(provision)s: %(old)s → %(new)s oleh %(instrument)s"),
+    ),
+    LEGAL_PROVISION_EDITED: (_("Pasal: disunting"), _("%(provision)s disunting: %(fields)s")),
+    LEGAL_CHANGE_APPLIED: (
+        _("Perubahan peraturan: diterapkan"),
+        _("%(instrument)s (berlaku %(in_force_on)s) diterapkan pada %(provisions)s"),
+    ),
 }
 
 

@@ -1,11 +1,17 @@
 """Site-wide domain: the home page, agencies, legal bases, and who officers are."""
 
+import re
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, RevisionMixin
 from wagtail.search import index
 
 from .routing import TypedChildRouteMixin
@@ -116,6 +122,210 @@ class LegalBasis(index.Indexed, models.Model):
 
     def __str__(self):
         return self.short_name
+
+
+class LegalProvision(RevisionMixin, index.Indexed, models.Model):
+    """One provision (Pasal, ayat, huruf/angka) of a legal basis: its wording where known and whether it is in force.
+
+    Citations in lessons and quiz questions point here, so a change of the law is recorded once and
+    found everywhere (README "The law changes")."""
+
+    class Status(models.TextChoices):
+        BERLAKU = "berlaku", _("Berlaku")
+        DIUBAH = "diubah", _("Diubah")
+        DICABUT = "dicabut", _("Dicabut")
+        DITINJAU = "perlu_ditinjau", _("Perlu ditinjau")
+
+    legal_basis = models.ForeignKey(
+        LegalBasis, verbose_name=_("dasar hukum"), on_delete=models.PROTECT, related_name="provisions"
+    )
+    pasal = models.CharField(_("pasal"), max_length=20, help_text=_("Nomor pasal saja, mis. 2."))
+    ayat = models.CharField(_("ayat"), max_length=20, blank=True, help_text=_("Nomor ayat saja, mis. 1."))
+    butir = models.CharField(_("butir"), max_length=40, blank=True, help_text=_("Mis. huruf a atau angka 1."))
+    heading = models.CharField(_("judul singkat"), max_length=200, blank=True)
+    text = models.TextField(
+        _("bunyi pasal"),
+        blank=True,
+        help_text=_("Bunyi resmi kata demi kata; isi hanya bila teks resminya diketahui. Ringkasan ditulis di pelajaran."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BERLAKU)
+    in_force_from = models.DateField(_("berlaku sejak"), null=True, blank=True)
+    in_force_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("diubah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changed_provisions",
+        help_text=_("Peraturan yang mengubah atau mencabut pasal ini."),
+    )
+    changed_by_provision = models.ForeignKey(
+        "self",
+        verbose_name=_("diubah oleh pasal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="legal_provision")
+
+    panels = [
+        FieldPanel("legal_basis"),
+        FieldRowPanel([FieldPanel("pasal"), FieldPanel("ayat"), FieldPanel("butir")]),
+        FieldPanel("heading"),
+        FieldPanel("text"),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldRowPanel([FieldPanel("in_force_from"), FieldPanel("in_force_until")]),
+                FieldPanel("changed_by"),
+                FieldPanel("changed_by_provision"),
+            ],
+            heading=_("Keberlakuan"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("heading"),
+        index.SearchField("text"),
+        index.SearchField("pasal"),
+        index.FilterField("legal_basis"),
+        index.FilterField("status"),
+    ]
+
+    class Meta:
+        # Natural order of the numbers: "2" before "10" (shorter first, then by text).
+        ordering = [
+            "legal_basis__year",
+            "legal_basis__short_name",
+            Length("pasal").asc(),
+            "pasal",
+            Length("ayat").asc(),
+            "ayat",
+            "butir",
+        ]
+        verbose_name = _("pasal")
+        verbose_name_plural = _("pasal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_basis", "pasal", "ayat", "butir"], name="legal_provision_unique_per_basis"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.legal_basis} {self.label}"
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def label(self) -> str:
+        return provision_label(self.pasal, self.ayat, self.butir)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == self.Status.BERLAKU
+
+
+def provision_label(pasal: str, ayat: str = "", butir: str = "") -> str:
+    """"Pasal 2 ayat (1) huruf a"; a pasal that is not a number (kept verbatim from old free text) stands alone."""
+    if not re.fullmatch(r"\d+[A-Za-z]?", pasal or ""):
+        return " ".join(part for part in (pasal, f"ayat ({ayat})" if ayat else "", butir) if part)
+    parts = [f"Pasal {pasal}"]
+    if ayat:
+        parts.append(f"ayat ({ayat})")
+    if butir:
+        parts.append(butir)
+    return " ".join(parts)
+
+
+class LegalChange(ClusterableModel):
+    """An amending instrument as it affects the provisions taught here ("Perubahan peraturan").
+
+    Recording one (a reviewer) applies it: `lms.legal.legal_change_apply`."""
+
+    instrument = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("peraturan pengubah"),
+        on_delete=models.PROTECT,
+        related_name="changes_made",
+        help_text=_("Mis. KUHP (UU 1/2023)."),
+    )
+    in_force_on = models.DateField(_("berlaku sejak"))
+    summary = models.TextField(_("ringkasan perubahan"))
+    withhold_questions = models.BooleanField(
+        _("tahan soal terdampak"),
+        default=True,
+        help_text=_("Tahan soal terdampak sampai dikonfirmasi pelatih."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("diterapkan pada"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("instrument"), FieldPanel("in_force_on")]),
+        FieldPanel("summary"),
+        FieldPanel("withhold_questions"),
+        InlinePanel("items", heading=_("Pasal yang terdampak"), label=_("Pasal"), min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["-in_force_on", "-recorded_at"]
+        verbose_name = _("perubahan peraturan")
+        verbose_name_plural = _("perubahan peraturan")
+
+    def __str__(self):
+        return f"{self.instrument} ({self.in_force_on:%d-%m-%Y})"
+
+
+class LegalChangeItem(Orderable):
+    """One provision a change touches, and the status it gets."""
+
+    change = ParentalKey(LegalChange, on_delete=models.CASCADE, related_name="items")
+    provision = models.ForeignKey(
+        LegalProvision, verbose_name=_("pasal"), on_delete=models.PROTECT, related_name="change_items"
+    )
+    new_status = models.CharField(
+        _("status baru"), max_length=20, choices=LegalProvision.Status.choices, default=LegalProvision.Status.DITINJAU
+    )
+    replacement = models.ForeignKey(
+        LegalProvision,
+        verbose_name=_("pasal pengganti"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Mis. KUHP Pasal 457."),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("provision"), FieldPanel("new_status")]),
+        FieldPanel("replacement"),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pasal terdampak")
+        verbose_name_plural = _("pasal terdampak")
+        constraints = [
+            models.UniqueConstraint(fields=["change", "provision"], name="legal_change_item_once_per_provision"),
+        ]
+
+    def __str__(self):
+        return f"{self.provision} → {self.get_new_status_display()}"
 
 
 class Office(models.Model):

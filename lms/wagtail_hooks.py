@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail import hooks
 
 from lms import admin_views, audit, roles
-from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
+from lms.models import Agency, LegalBasis, LegalChange, LegalProvision, OfficerProfile, Office, Village
 
 
 class AgencyViewSet(SnippetViewSet):
@@ -27,8 +27,25 @@ class LegalBasisViewSet(SnippetViewSet):
     search_fields = ["title", "short_name"]
 
 
+class LegalProvisionViewSet(SnippetViewSet):
+    model = LegalProvision
+    icon = "openquote"
+    list_display = ["__str__", "heading", "status", "in_force_until"]
+    list_filter = ["legal_basis", "status"]
+    search_fields = ["pasal", "heading", "text"]
+
+
+class LegalChangeViewSet(SnippetViewSet):
+    model = LegalChange
+    icon = "warning"
+    list_display = ["instrument", "in_force_on", "recorded_by", "applied_at"]
+    list_filter = ["instrument"]
+
+
 register_snippet(AgencyViewSet)
 register_snippet(LegalBasisViewSet)
+register_snippet(LegalProvisionViewSet)
+register_snippet(LegalChangeViewSet)
 
 
 class OfficeViewSet(ModelViewSet):

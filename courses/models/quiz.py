@@ -3,7 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
@@ -33,6 +33,9 @@ class Question(ClusterableModel, Orderable):
     )
     provision = models.CharField(
         _("pasal yang diuji"), max_length=100, blank=True, help_text=_("Mis. Pasal 2 ayat (1).")
+    )
+    provisions = ParentalManyToManyField(
+        "lms.LegalProvision", verbose_name=_("pasal yang diuji"), blank=True, related_name="questions"
     )
 
     panels = [

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from lms import roles
-from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
+from lms.models import Agency, LegalBasis, LegalProvision, OfficerProfile, Office, Village
 
 PASSWORD = "Rahasia-Uji-123"
 
@@ -49,6 +49,17 @@ class LegalBasisFactory(factory.django.DjangoModelFactory):
     title = factory.LazyAttribute(lambda o: f"Undang-Undang {o.short_name}")
     number = factory.Sequence(str)
     year = 2007
+
+
+class LegalProvisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalProvision
+        django_get_or_create = ("legal_basis", "pasal", "ayat", "butir")
+
+    legal_basis = factory.SubFactory(LegalBasisFactory)
+    pasal = factory.Sequence(lambda n: str(n + 1))
+    ayat = ""
+    butir = ""
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,10 @@
+"""Signals the site core sends so upper layers can react without lms importing them.
+
+`legal_change_applied(sender=LegalChange, change, user)` is sent inside the transaction of
+`lms.legal.legal_change_apply`, after the provisions were updated: a receiver's writes commit
+or roll back together with the change.
+"""
+
+from django.dispatch import Signal
+
+legal_change_applied = Signal()
