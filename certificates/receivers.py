@@ -4,10 +4,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail import hooks
 
-from certificates import selectors, services
+from certificates import refreshers, selectors, services
 from certificates.models import Program
 from courses.selectors import COMPLETION_NEXT_STEP_HOOK
-from courses.signals import course_completed
+from courses.signals import course_completed, refresher_completed
 from lms import cache
 from lms.cache_invalidation import invalidate_now_and_on_commit
 
@@ -15,6 +15,11 @@ from lms.cache_invalidation import invalidate_now_and_on_commit
 @receiver(course_completed, dispatch_uid="certificates.issue_on_course_completed")
 def issue_on_course_completed(sender, *, user, course, **kwargs):
     services.certificates_for_completion(user=user, course=course)
+
+
+@receiver(refresher_completed, dispatch_uid="certificates.renew_on_refresher_completed")
+def renew_on_refresher_completed(sender, *, user, course, refresher, **kwargs):
+    refreshers.certificate_refresh(user=user, course=course, refresher=refresher)
 
 
 # A completed course's page and its last quiz result show the certificate it earned.

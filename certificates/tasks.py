@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
-from certificates import bundling, services
+from certificates import bundling, refreshers, services
 from certificates.models import BundleStatus, Certificate, CertificateBundle
 
 logger = logging.getLogger(__name__)
@@ -64,3 +64,9 @@ def build_certificate_bundle(bundle_id: int) -> str:
     except Exception:
         CertificateBundle.objects.filter(pk=bundle_id).update(status=BundleStatus.FAILED, finished_at=timezone.now())
         raise
+
+
+@task()
+def send_refresher_reminders(*, refresher_ids: list[int]) -> int:
+    """E-mail the officers of new refreshers (certificates.refreshers); each reminder goes once."""
+    return refreshers.refresher_reminders_send(refresher_ids=refresher_ids)

@@ -55,4 +55,10 @@ def register_certificate_actions(actions):
     actions.register_action("certificates.issue", _("Sertifikat diterbitkan"), _("Sertifikat diterbitkan"))
     actions.register_action("certificates.render", _("PDF sertifikat dirender"), _("PDF sertifikat dirender"))
     actions.register_action("certificates.revoke", _("Sertifikat dicabut"), _("Sertifikat dicabut"))
+    actions.register_action(
+        "certificates.refresher_require", _("Penyegaran diminta"), _("Penyegaran diminta karena perubahan peraturan")
+    )
+    actions.register_action(
+        "certificates.refresher_complete", _("Penyegaran selesai"), _("Penyegaran selesai; sertifikat diperbarui")
+    )
 

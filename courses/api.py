@@ -13,7 +13,7 @@ import datetime
 
 from django.db.models import QuerySet
 
-from courses.models import CoursePage, Enrollment, QuizAttempt
+from courses.models import ContentReview, CoursePage, Enrollment, ModulePage, QuizAttempt, Refresher
 from courses.models.progress import AttemptStatus
 from courses.tree import course_path_of
 
@@ -70,4 +70,45 @@ def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
         Enrollment.objects.filter(completed_at__isnull=True, last_activity_at__lt=inactive_before)
         .select_related("user__officer_profile", "course")
         .order_by("last_activity_at")
+    )
+
+
+def modules_changed_by(*, change, course_ids=None) -> dict[int, list[ModulePage]]:
+    """Course id → its modules a change in the law touched (a content review, open or cleared,
+    exists for them), in course order: what a refresher asks for again. One query."""
+    modules = ModulePage.objects.filter(
+        pk__in=ContentReview.objects.filter(change=change).values("module_id")
+    ).order_by("path")
+    courses = CoursePage.objects.all() if course_ids is None else CoursePage.objects.filter(pk__in=course_ids)
+    by_path = {path: pk for pk, path in courses.values_list("pk", "path")}
+    result: dict[int, list[ModulePage]] = {}
+    for module in modules:
+        course_id = by_path.get(course_path_of(module))
+        if course_id is not None:
+            result.setdefault(course_id, []).append(module)
+    return result
+
+
+def refreshers_of(*, change, user_ids=None) -> QuerySet:
+    """The refreshers required for `change` (optionally of some officers), with their modules' ids."""
+    refreshers = Refresher.objects.filter(change=change)
+    if user_ids is not None:
+        refreshers = refreshers.filter(user_id__in=user_ids)
+    return refreshers
+
+
+def courses_by_ids(ids) -> list[CoursePage]:
+    """The course pages of these ids (live or not), with their agency."""
+    return list(CoursePage.objects.filter(pk__in=ids).select_related("agency"))
+
+
+def refreshers_unreminded(*, refresher_ids=None) -> QuerySet:
+    """Open refreshers whose officer has not been e-mailed yet, with what the reminder shows."""
+    refreshers = Refresher.objects.filter(completed_at__isnull=True, reminded_at__isnull=True)
+    if refresher_ids is not None:
+        refreshers = refreshers.filter(pk__in=refresher_ids)
+    return (
+        refreshers.select_related("user__officer_profile", "course", "change__instrument")
+        .prefetch_related("modules")
+        .order_by("pk")
     )

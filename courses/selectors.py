@@ -19,7 +19,7 @@ from wagtail import hooks
 
 from courses import policies
 from courses.choices import Level
-from courses.models.progress import AttemptStatus, Enrollment, ModuleProgress, QuizAttempt
+from courses.models.progress import AttemptStatus, Enrollment, ModuleProgress, QuizAttempt, Refresher
 from courses.models.quiz import Choice, Question
 from courses.tree import course_path_of
 from lms.cache import CONTENT, scope_version
@@ -37,6 +37,9 @@ class ModuleState:
     # A live module the officer has not done in a course they completed: published (or
     # published again) after the completion. Open and optional until the next renewal.
     NEW = "new"
+    # A module of a completed course that a refresher (penyegaran) asks the officer to do again,
+    # after a change in the law it teaches. Open; its completion completes the refresher.
+    REFRESH = "refresh"
 
 
 @dataclass
@@ -87,6 +90,15 @@ class CourseProgress:
     @property
     def new_count(self) -> int:
         return len(self.new_modules)
+
+    @property
+    def refresh_modules(self) -> list["ModuleLink"]:
+        """The modules an open refresher asks the officer to do again (not done yet)."""
+        return [row.module for row in self.rows if row.state == ModuleState.REFRESH]
+
+    @property
+    def refresher_due(self) -> bool:
+        return bool(self.refresh_modules)
 
     @property
     def is_enrolled(self) -> bool:
@@ -184,23 +196,36 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
     if not courses:
         return {}
     structures = course_structures(courses)
-    enrollments, progress = {}, {}
+    enrollments, progress, refresh = {}, {}, set()
     if user.is_authenticated:
         course_ids = [course.pk for course in courses]
         enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course_id__in=course_ids)}
         progress = dict(
             ModuleProgress.objects.filter(user=user, course_id__in=course_ids).values_list("module_id", "completed_at")
         )
+        due = [course_id for course_id, e in enrollments.items() if e.refresher_due_since is not None]
+        if due:  # only then: an officer without an open refresher pays no query for them
+            refresh = refresher_module_ids(user=user, course_ids=due)
     return {
         course.pk: course_progress(
-            course=course, enrollment=enrollments.get(course.pk), modules=structures[course.pk], progress=progress
+            course=course, enrollment=enrollments.get(course.pk), modules=structures[course.pk], progress=progress,
+            refresh=refresh,
         )
         for course in courses
     }
 
 
+def refresher_module_ids(*, user, course_ids) -> set[int]:
+    """The modules that open refreshers of `user` in these courses ask for again (one query)."""
+    return set(
+        Refresher.objects.filter(user=user, course_id__in=course_ids, completed_at__isnull=True).values_list(
+            "modules", flat=True
+        )
+    ) - {None}
+
+
 def course_progress(
-    *, course: CoursePage, enrollment: Enrollment | None, modules, progress: dict[int, object]
+    *, course: CoursePage, enrollment: Enrollment | None, modules, progress: dict[int, object], refresh=frozenset()
 ) -> CourseProgress:
     """The rule for an officer's progress in a course; every page's progress is built here.
 
@@ -209,7 +234,8 @@ def course_progress(
     completed enrolment stays completed when a module is published later (its certificate
     stands): the officer's modules not done are then NEW, open and optional, and left out
     of the counts, until a renewal (services.enrollment_renew) clears the completion and
-    every live module counts again.
+    every live module counts again. `refresh`: ids of modules an open refresher asks for
+    again; in a completed course those not done are REFRESH (open, and what the refresher needs).
     """
     summary = CourseProgress(course=course, enrollment=enrollment)
     completed_course = summary.is_completed
@@ -220,6 +246,8 @@ def course_progress(
             state = ModuleState.COMPLETED
         elif enrollment is None:
             state = ModuleState.LOCKED
+        elif completed_course and module.pk in refresh:
+            state = ModuleState.REFRESH
         elif completed_course:
             state = ModuleState.NEW
         elif blocked:

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from courses import policies, scoring, selectors
 from courses.choices import QuestionOrder
-from courses.models.progress import AttemptAnswer, AttemptStatus, Enrollment, ModuleProgress, QuizAttempt
+from courses.models.progress import AttemptAnswer, AttemptStatus, Enrollment, ModuleProgress, QuizAttempt, Refresher
 from courses.models.quiz import Question
 from courses.selectors import ModuleState, course_outline_for_user
-from courses.signals import course_completed
+from courses.signals import course_completed, refresher_completed
 from lms.errors import DomainError
 
 if TYPE_CHECKING:  # the pages import this module; it receives them as arguments
@@ -79,7 +79,7 @@ def module_access(*, user, module: ModulePage, course: CoursePage, outline=None)
         return ModuleAccess(allowed=False, message=_("Daftar ke kursus ini terlebih dahulu untuk membuka modulnya."))
     earlier = [row for row in outline.rows if row.module.path < module.path]
     # A module new since the officer completed the course is optional: it holds nothing back.
-    if any(row.state not in (ModuleState.COMPLETED, ModuleState.NEW) for row in earlier):
+    if any(row.state not in (ModuleState.COMPLETED, ModuleState.NEW, ModuleState.REFRESH) for row in earlier):
         return ModuleAccess(
             allowed=False,
             message=_("Selesaikan modul sebelumnya terlebih dahulu; modul dibuka secara berurutan."),
@@ -108,7 +108,9 @@ def module_open(*, user, module: ModulePage, outline=None) -> None:
         return
     row = next((row for row in outline.rows if row.module.pk == module.pk), None)
     # A NEW module (published after the course was completed) is optional: opening it records nothing.
-    if row is None or row.state not in (ModuleState.IN_PROGRESS, ModuleState.COMPLETED, ModuleState.NEW):
+    if row is None or row.state not in (
+        ModuleState.IN_PROGRESS, ModuleState.COMPLETED, ModuleState.NEW, ModuleState.REFRESH
+    ):
         try:
             with transaction.atomic():
                 ModuleProgress.objects.get_or_create(user=user, module=module, defaults={"course": course})
@@ -139,6 +141,7 @@ def module_complete(*, user, module: ModulePage, by_quiz: bool = False) -> Modul
     ModuleProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
     progress.refresh_from_db()
     course_complete_if_finished(user=user, course=course)
+    refreshers_complete_if_finished(user=user, course=course)
     return progress
 
 
@@ -186,6 +189,98 @@ def enrollment_renew(*, user, course: CoursePage) -> Enrollment:
     ModuleProgress.objects.filter(user=user, course=course).update(completed_at=None)
     enrollment.refresh_from_db()
     return enrollment
+
+
+class RefresherError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class RefresherResult:
+    refresher: Refresher
+    created: bool
+
+
+@transaction.atomic
+def refresher_require(*, user, course: CoursePage, change, modules: list[ModulePage], by) -> RefresherResult:
+    """Ask `user` to do again only `modules` of `course` because of `change` (a lms.LegalChange).
+
+    Idempotent: a second call for the same officer, course and change returns the refresher
+    made first (`created=False`) and changes nothing. The modules' completion is cleared and
+    quiz attempts start a new cycle (as a renewal does); the course itself stays completed, so
+    the unchanged modules are not asked for again.
+    """
+    modules = [module for module in modules if module.pk]
+    if not modules:
+        raise RefresherError(_("Tidak ada modul yang terdampak perubahan ini di kursus tersebut."))
+    existing = Refresher.objects.filter(user=user, course=course, change=change).first()
+    if existing is not None:
+        return RefresherResult(existing, created=False)
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None:
+        raise RefresherError(_("Petugas ini tidak terdaftar di kursus tersebut, jadi penyegaran tidak dapat diminta."))
+    try:
+        with transaction.atomic():
+            refresher = Refresher.objects.create(user=user, course=course, change=change, required_by=by)
+    except IntegrityError:
+        # Two HR users pressed at once: the database kept one.
+        return RefresherResult(Refresher.objects.get(user=user, course=course, change=change), created=False)
+    refresher.modules.set(modules)
+    now = timezone.now()
+    module_ids = [module.pk for module in modules]
+    ModuleProgress.objects.filter(user=user, module_id__in=module_ids).update(completed_at=None)
+    ModuleProgress.objects.bulk_create(
+        [ModuleProgress(user=user, module_id=pk, course=course) for pk in module_ids], ignore_conflicts=True
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        renewed_at=now, refresher_due_since=enrollment.refresher_due_since or now
+    )
+    return RefresherResult(refresher, created=True)
+
+
+@transaction.atomic
+def refreshers_complete_if_finished(*, user, course: CoursePage) -> list[Refresher]:
+    """Complete the officer's open refreshers in `course` whose modules are all done again.
+
+    The conditional UPDATE is the guard: only the call that turns `completed_at` from NULL
+    sends `refresher_completed` (after commit), so the renewed certificate is issued once.
+    """
+    open_refreshers = list(
+        Refresher.objects.filter(user=user, course=course, completed_at__isnull=True).prefetch_related("modules")
+    )
+    if not open_refreshers:
+        return []
+    done = set(
+        ModuleProgress.objects.filter(user=user, course=course, completed_at__isnull=False).values_list(
+            "module_id", flat=True
+        )
+    )
+    now = timezone.now()
+    completed = []
+    for refresher in open_refreshers:
+        if {module.pk for module in refresher.modules.all()} <= done and Refresher.objects.filter(
+            pk=refresher.pk, completed_at__isnull=True
+        ).update(completed_at=now):
+            refresher.completed_at = now
+            completed.append(refresher)
+    if len(completed) == len(open_refreshers):
+        Enrollment.objects.filter(user=user, course=course).update(refresher_due_since=None)
+    for refresher in completed:
+        transaction.on_commit(
+            lambda refresher=refresher: refresher_completed.send(
+                sender=Refresher, user=user, course=course, refresher=refresher
+            )
+        )
+    return completed
+
+
+def refresher_mark_reminded(*, refresher: Refresher, undo: bool = False) -> bool:
+    """Claim (or, after a failed send, release) the refresher's one reminder; True if this call did."""
+    if undo:
+        return bool(Refresher.objects.filter(pk=refresher.pk).update(reminded_at=None))
+    return bool(
+        Refresher.objects.filter(pk=refresher.pk, reminded_at__isnull=True).update(reminded_at=timezone.now())
+    )
 
 
 def next_module_for(*, user, course: CoursePage, after: ModulePage | None = None) -> ModulePage | None:

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent once per officer and course, after the transaction that completed it commits.
 # kwargs: user, course, enrollment
 course_completed = Signal()
+
+# Sent once per completed refresher (penyegaran), after the transaction that completed it commits.
+# kwargs: user, course, refresher
+refresher_completed = Signal()

@@ -5,6 +5,7 @@ only when missing, so running it again changes nothing — including content a
 trainer has since edited in the admin.
 """
 
+import datetime
 import json
 import logging
 from dataclasses import dataclass, field
@@ -15,10 +16,22 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from courses.blocks import LegalCitationBlock
 from courses.models import Choice, CoursePage, CourseIndexPage, ModulePage, Question
 from demo import certificates as demo_certificates
 from lms import roles
-from lms.models import Agency, HomePage, LegalBasis, OfficerProfile, Office, Village
+from lms.legal import legal_change_apply
+from lms.models import (
+    Agency,
+    HomePage,
+    LegalBasis,
+    LegalChange,
+    LegalChangeItem,
+    LegalProvision,
+    OfficerProfile,
+    Office,
+    Village,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +78,16 @@ def seed_demo() -> SeedReport:
     catalog = _seed_catalog(home, report)
     roles.sync_catalog(catalog=catalog)
     legal_bases = _seed_legal_bases(data["legal_bases"], report)
+    provisions = _seed_provisions(data["provisions"], legal_bases, report)
     agencies = _seed_agencies(data["agencies"], report)
     for course_data in data["courses"]:
-        _seed_course(catalog, course_data, agencies, legal_bases, report)
+        _seed_course(catalog, course_data, agencies, legal_bases, provisions, report)
     offices = _seed_offices(data["offices"], report)
     villages = _seed_villages(data["villages"], offices, report)
     _seed_staff(report)
     _seed_officers(data["officers"], offices, villages, report)
     _seed_certificates(data, agencies, report)
+    _seed_legal_changes(data["legal_changes"], legal_bases, provisions, report)
     return report
 
 
@@ -137,6 +152,57 @@ def _seed_legal_bases(rows, report) -> dict[str, LegalBasis]:
     return result
 
 
+def _seed_provisions(rows, legal_bases, report) -> dict[str, LegalProvision]:
+    """The provisions the demo cites and tests, by their key in curriculum.json. `text` only where
+    the wording itself is stored; every other citation is shown as a summary ("Ringkasan")."""
+    result = {}
+    for row in rows:
+        obj, created = LegalProvision.objects.get_or_create(
+            legal_basis=legal_bases[row["legal_basis"]],
+            pasal=row["pasal"],
+            ayat=row.get("ayat", ""),
+            butir=row.get("butir", ""),
+            defaults={"heading": row.get("heading", ""), "text": row.get("text", "")},
+        )
+        if created:
+            obj.save_revision(clean=False)
+        report.add("legal provisions", created)
+        result[row["key"]] = obj
+    return result
+
+
+def _seed_legal_changes(rows, legal_bases, provisions, report) -> None:
+    """The changes in force since 2 January 2026 (KUHP, UU 1/2026), recorded by the demo reviewer and
+    applied as a reviewer's recording applies them: the provisions go under review, the lessons and
+    questions that use them are flagged, the penalty questions withheld (lms.legal.legal_change_apply)."""
+    reviewer = get_user_model().objects.filter(username="peninjau").first()
+    for row in rows:
+        instrument = legal_bases[row["instrument"]]
+        in_force_on = datetime.date.fromisoformat(row["in_force_on"])
+        change = LegalChange.objects.filter(instrument=instrument, in_force_on=in_force_on).first()
+        if change is None:
+            change = LegalChange.objects.create(
+                instrument=instrument,
+                in_force_on=in_force_on,
+                summary=row["summary"],
+                withhold_questions=row.get("withhold_questions", True),
+                recorded_by=reviewer,
+            )
+            LegalChangeItem.objects.bulk_create(
+                LegalChangeItem(
+                    change=change,
+                    provision=provisions[item["provision"]],
+                    new_status=item.get("new_status", LegalProvision.Status.DITINJAU),
+                    replacement=provisions.get(item.get("replacement") or ""),
+                    note=item.get("note", ""),
+                    sort_order=index,
+                )
+                for index, item in enumerate(row["items"])
+            )
+            report.add("legal changes", True)
+        legal_change_apply(change, user=reviewer)  # once: a change already applied is left as it is
+
+
 def _seed_agencies(rows, report) -> dict[str, Agency]:
     result = {}
     fields = ("name", "short_name", "description", "signatory_name", "signatory_title", "accent_color")
@@ -149,19 +215,26 @@ def _seed_agencies(rows, report) -> dict[str, Agency]:
     return result
 
 
-def _lesson_body(blocks: list[dict], legal_bases: dict[str, LegalBasis]) -> list[tuple]:
+def _citation(value: dict, provisions: dict[str, LegalProvision]) -> dict:
+    provision = provisions[value["provision"]]
+    if "provision" not in LegalCitationBlock.base_blocks:  # TEMP until feat/legal-core's citation block lands
+        return {"legal_basis": provision.legal_basis, "article": provision.label, "text": value["text"] or provision.text}
+    return {"provision": provision, "mode": value["mode"], "text": value["text"]}
+
+
+def _lesson_body(blocks: list[dict], provisions: dict[str, LegalProvision]) -> list[tuple]:
     body = []
     for block in blocks:
         kind, value = block["type"], block["value"]
         if kind == "heading" and isinstance(value, str):
             value = {"text": value, "level": "h2"}
         elif kind == "legal_citation":
-            value = {**value, "legal_basis": legal_bases[value["legal_basis"]]}
+            value = _citation(value, provisions)
         body.append((kind, value))
     return body
 
 
-def _seed_course(catalog, data, agencies, legal_bases, report) -> CoursePage:
+def _seed_course(catalog, data, agencies, legal_bases, provisions, report) -> CoursePage:
     course = CoursePage.objects.child_of(catalog).filter(slug=data["slug"]).first()
     if course is None:
         course = catalog.add_child(
@@ -180,11 +253,11 @@ def _seed_course(catalog, data, agencies, legal_bases, report) -> CoursePage:
         course.save_revision().publish()
         report.add("courses", True)
     for module_data in data["modules"]:
-        _seed_module(course, module_data, legal_bases, report)
+        _seed_module(course, module_data, legal_bases, provisions, report)
     return course
 
 
-def _seed_module(course, data, legal_bases, report) -> ModulePage | None:
+def _seed_module(course, data, legal_bases, provisions, report) -> ModulePage | None:
     if ModulePage.objects.child_of(course).filter(slug=data["slug"]).exists():
         return None
     quiz = data.get("quiz") or {}
@@ -193,7 +266,7 @@ def _seed_module(course, data, legal_bases, report) -> ModulePage | None:
         slug=data["slug"],
         summary=data.get("summary", ""),
         duration_minutes=data.get("duration_minutes", 20),
-        body=_lesson_body(data.get("body", []), legal_bases),
+        body=_lesson_body(data.get("body", []), provisions),
         quiz_pass_mark=quiz.get("pass_mark", 70),
     )
     for question_data in quiz.get("questions", []):
@@ -203,9 +276,10 @@ def _seed_module(course, data, legal_bases, report) -> ModulePage | None:
             points=question_data.get("points", 1),
             explanation=question_data.get("explanation", ""),
             legal_basis=legal_bases.get(question_data.get("legal_basis") or ""),
-            provision=question_data.get("provision") or "",
+            provision=", ".join(provisions[key].label for key in question_data.get("provisions", [])),
         )
         question.choices = [Choice(text=c["text"], is_correct=c["correct"]) for c in question_data["choices"]]
+        question.provisions = [provisions[key] for key in question_data.get("provisions", [])]
         module.questions.add(question)
     course.add_child(instance=module)
     module.save_revision().publish()

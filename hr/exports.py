@@ -50,6 +50,28 @@ def registry_cells(rows: Iterable[tuple]) -> Iterator[list]:
         ]
 
 
+def legal_impact_header() -> list[str]:
+    with translation.override("id"):
+        return [
+            _("Nama"), _("NIP"), _("Kantor"), _("Kursus/Program"), _("Jenis"), _("Instansi"), _("Nomor Seri"),
+            _("Tanggal Terbit"), _("Berlaku Sampai"), _("Penyegaran"),
+        ]
+
+
+def legal_impact_cells(rows) -> Iterator[list]:
+    """The holders a change in the law touched (hr.selectors.ImpactHolderRow) as export cells."""
+    with translation.override("id"):
+        kinds = (str(_("Kursus")), str(_("Program")))
+        states = {"done": str(_("Selesai")), "required": str(_("Diminta")), "none": str(_("Belum diminta"))}
+    for row in rows:
+        state = "done" if row.refresher_completed else "required" if row.refresher_required else "none"
+        yield [
+            row.holder_name, Identifier(row.holder_nip or ""), row.office_name or "", row.title,
+            kinds[row.program_id is not None], row.agency_short_name, Identifier(row.serial), row.issued_on,
+            row.expires_on, states[state],
+        ]
+
+
 class Identifier(str):
     """A NIP, serial number or verification code: text a spreadsheet must show exactly as written."""
 

@@ -198,3 +198,31 @@ class RegistryFilter(django_filters.FilterSet):
         ordering = list(queryset.query.order_by) or ["-issued_on", "holder_name"]
         tie_breaker = "-pk" if str(ordering[0]).startswith("-") else "pk"
         return queryset.order_by(*ordering, tie_breaker)
+
+
+class LegalImpactFilter(django_filters.FilterSet):
+    """The holders a change in the law touched, by the certificate's agency and the holder's office."""
+
+    instansi = AgencyFilter(
+        label=_("Instansi"),
+        field_name="agency",
+        queryset=Agency.objects.all(),
+        empty_label=_("Semua instansi"),
+        widget=Select,
+        error_messages={"invalid_choice": UNKNOWN},
+    )
+    kantor = django_filters.ModelChoiceFilter(
+        label=_("Kantor"),
+        field_name="holder__officer_profile__office",
+        queryset=Office.objects.all(),
+        empty_label=_("Semua kantor"),
+        widget=Select,
+        error_messages={"invalid_choice": UNKNOWN},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = registry_options()
+        fields = self.form.fields
+        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
+            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]

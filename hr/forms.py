@@ -119,3 +119,25 @@ class BulkIssueForm(forms.Form):
         if subject is None:
             raise forms.ValidationError(_("Pilih kursus atau program."))
         return subject
+
+
+class RefresherRequireForm(forms.Form):
+    """Which of a change's holders must do a refresher: the ticked certificates, or every one listed."""
+
+    SELECTED, ALL = "dipilih", "semua"
+    cakupan = forms.ChoiceField(choices=[(SELECTED, _("Yang dipilih")), (ALL, _("Semua yang ditampilkan"))])
+    sertifikat = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ids are checked against the change's own holders by the view (it narrows its queryset to them).
+        self.fields["sertifikat"].valid_value = lambda value: str(value).isascii() and str(value).isdigit()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cakupan") == self.SELECTED and not cleaned.get("sertifikat"):
+            raise forms.ValidationError(_("Pilih sedikitnya satu sertifikat, atau minta penyegaran untuk semua yang ditampilkan."))
+        return cleaned
+
+    def error_text(self) -> str:
+        return " ".join(message for messages in self.errors.values() for message in messages)

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
-from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program
+from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program, ProgramCourse
+from certificates.selectors import legal_impact_holders
 from certificates.subjects import Subject
 from courses import api as courses_api
 from courses.selectors import progress_for_courses
 from hr.models import ExportJob, JobStatus, OfficerImport
 from lms import cache
-from lms.models import Agency, OfficerProfile, Office
+from lms.models import Agency, LegalChange, OfficerProfile, Office
 
 STALLED_AFTER_DAYS = 30
 EXPIRING_DAYS = 90
@@ -305,4 +306,100 @@ def _walk(storage, folder: str):
         yield f"{folder}{name}"
     for directory in directories:
         yield from _walk(storage, f"{folder}{directory}/")
+
+
+
+# --- Changes in the law: who holds a certificate whose content changed ------------------------
+
+
+def legal_changes_applied():
+    """Recorded (applied) changes in the law, newest in force first, with their instrument."""
+    return LegalChange.objects.filter(applied_at__isnull=False).select_related("instrument").annotate(
+        provision_count=Count("items")
+    )
+
+
+@dataclass(slots=True)
+class RefresherState:
+    course_id: int
+    required_at: datetime.datetime
+    completed_at: datetime.datetime | None
+
+
+@dataclass(slots=True)
+class ImpactHolderRow:
+    """One valid certificate whose content a change touched, and the refreshers its holder has for it."""
+
+    certificate_id: int
+    holder_id: int
+    holder_name: str
+    holder_nip: str
+    office_name: str | None
+    title: str
+    program_id: int | None
+    agency_short_name: str
+    serial: str
+    issued_on: datetime.date
+    expires_on: datetime.date | None
+    refreshers: list[RefresherState]
+    courses_to_refresh: int  # how many affected courses the certificate covers (1, or more for a program)
+
+    @property
+    def refresher_required(self) -> bool:
+        return len(self.refreshers) >= self.courses_to_refresh > 0
+
+    @property
+    def refresher_completed(self) -> bool:
+        return self.refresher_required and all(state.completed_at for state in self.refreshers)
+
+
+@dataclass
+class LegalChangeImpact:
+    change: LegalChange
+    changed_modules: dict  # course (page) → [modules], in course order
+    certificates: QuerySet  # the holders' valid certificates (certificates.selectors.legal_impact_holders)
+
+
+def legal_change_impact(*, change: LegalChange) -> LegalChangeImpact:
+    """The courses and modules a change touched, and the valid certificates of their holders (unpaged)."""
+    changed = courses_api.modules_changed_by(change=change)
+    courses = {course.pk: course for course in courses_api.courses_by_ids(changed)}
+    changed_modules = {courses[pk]: modules for pk, modules in changed.items() if pk in courses}
+    changed_on = timezone.localdate(change.applied_at) if change.applied_at else change.in_force_on
+    certificates = legal_impact_holders(list(changed), changed_on).order_by("holder_name", "title", "pk")
+    return LegalChangeImpact(change=change, changed_modules=changed_modules, certificates=certificates)
+
+
+def impact_holder_rows(*, change: LegalChange, certificates, affected_course_ids) -> list[ImpactHolderRow]:
+    """A page of the impact's certificates as rows, with their refreshers: three queries however many rows."""
+    rows = list(
+        certificates.values_list(
+            "pk", "holder_id", "holder_name", "holder_nip", "holder__officer_profile__office__name", "title",
+            "course_id", "program_id", "agency__short_name", "serial", "issued_on", "expires_on",
+        )
+    )
+    affected = set(affected_course_ids)
+    program_courses: dict[int, set[int]] = {}
+    for program_id, course_id in ProgramCourse.objects.filter(
+        program_id__in={row[7] for row in rows if row[7]}
+    ).values_list("program_id", "course_id"):
+        program_courses.setdefault(program_id, set()).add(course_id)
+    states: dict[tuple[int, int], RefresherState] = {}
+    for user_id, course_id, required_at, completed_at in courses_api.refreshers_of(
+        change=change, user_ids={row[1] for row in rows}
+    ).values_list("user_id", "course_id", "required_at", "completed_at"):
+        states[(user_id, course_id)] = RefresherState(course_id, required_at, completed_at)
+    result = []
+    for (pk, holder_id, name, nip, office, title, course_id, program_id, agency, serial, issued_on,
+         expires_on) in rows:
+        course_ids = {course_id} if course_id else program_courses.get(program_id, set())
+        course_ids &= affected
+        result.append(
+            ImpactHolderRow(
+                pk, holder_id, name, nip, office, title, program_id, agency, serial, issued_on, expires_on,
+                refreshers=[states[(holder_id, c)] for c in sorted(course_ids) if (holder_id, c) in states],
+                courses_to_refresh=len(course_ids),
+            )
+        )
+    return result
 

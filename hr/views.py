@@ -9,14 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from certificates.models import Certificate
+from certificates.refreshers import refreshers_require
 from certificates.services import CertificateError, certificate_revoke
 from hr import bulk, charts, exports, officer_import, selectors, services
 from hr.access import hr_required
-from hr.filters import RegistryFilter
-from hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
+from hr.filters import LegalImpactFilter, RegistryFilter
+from hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RefresherRequireForm, RevokeForm
 from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import TableError
 from hr.uploads import hr_upload_view
@@ -311,3 +313,101 @@ def officer_import_template(request):
     data = "".join(exports.csv_stream(officer_import.expected_header(), [[exports.Identifier(nip), *rest]]))
     return _download(data.encode(), "text/csv; charset=utf-8", "templat-impor-petugas.csv")
 
+
+
+# --- Changes in the law: holders of changed content, refreshers --------------------------------
+
+
+@hr_required
+def legal_changes(request):
+    return render(request, "hr/legal_changes.html", {"changes": selectors.legal_changes_applied()})
+
+
+def _legal_change_impact(request, pk):
+    change = get_object_or_404(selectors.legal_changes_applied(), pk=pk)
+    impact = selectors.legal_change_impact(change=change)
+    filterset = LegalImpactFilter(request.GET or None, queryset=impact.certificates)
+    return impact, filterset
+
+
+@hr_required
+def legal_change_holders(request, pk):
+    impact, filterset = _legal_change_impact(request, pk)
+    context = {"impact": impact, "change": impact.change, "filter": filterset,
+               "query": services.query_without_page(request.GET)}
+    if not filterset.errors:
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+        context.update(
+            page_obj=page,
+            rows=selectors.impact_holder_rows(
+                change=impact.change, certificates=page.object_list,
+                affected_course_ids=[course.pk for course in impact.changed_modules],
+            ),
+        )
+    return render(request, "hr/legal_change.html", context)
+
+
+@hr_required
+def legal_change_export_csv(request, pk):
+    impact, filterset = _legal_change_impact(request, pk)
+    if filterset.errors:
+        return redirect(f"{reverse('hr:legal_change', args=[pk])}?{request.GET.urlencode()}")
+    rows = selectors.impact_holder_rows(
+        change=impact.change, certificates=filterset.qs,
+        affected_course_ids=[course.pk for course in impact.changed_modules],
+    )
+    response = HttpResponse(
+        "".join(exports.csv_stream(exports.legal_impact_header(), exports.legal_impact_cells(rows))),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="pemegang-terdampak-{impact.change.pk}-{timezone.localdate():%Y%m%d}.csv"'
+    )
+    return response
+
+
+@hr_required
+@require_http_methods(["POST"])
+def legal_change_require_refresher(request, pk):
+    impact, filterset = _legal_change_impact(request, pk)
+    back = f"{reverse('hr:legal_change', args=[pk])}?{filterset.data.urlencode()}" if filterset.is_bound else (
+        reverse("hr:legal_change", args=[pk])
+    )
+    if filterset.errors:
+        return redirect(back)
+    form = RefresherRequireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(back)
+    certificates = filterset.qs
+    if form.cleaned_data["cakupan"] == RefresherRequireForm.SELECTED:
+        certificates = certificates.filter(pk__in=form.cleaned_data["sertifikat"])
+    certificates = certificates.select_related("holder")
+    try:
+        report = refreshers_require(certificates=certificates, change=impact.change, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if report.created:
+        messages.success(
+            request,
+            ngettext(
+                "Penyegaran diminta dari %(count)d petugas; pengingat dikirim lewat email.",
+                "Penyegaran diminta dari %(count)d petugas; pengingat dikirim lewat email.",
+                len(report.created),
+            ) % {"count": len(report.created)},
+        )
+    if report.existing:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d penyegaran sudah diminta sebelumnya untuk perubahan ini; tidak diminta dua kali.",
+                "%(count)d penyegaran sudah diminta sebelumnya untuk perubahan ini; tidak diminta dua kali.",
+                report.existing,
+            ) % {"count": report.existing},
+        )
+    for reason in report.skipped:
+        messages.warning(request, reason)
+    if not (report.created or report.existing or report.skipped):
+        messages.info(request, _("Tidak ada sertifikat yang dipilih."))
+    return redirect(back)

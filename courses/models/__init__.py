@@ -1,3 +1,3 @@
 from .pages import CourseIndexPage, CoursePage, ModulePage  # noqa: F401
-from .progress import AttemptAnswer, Enrollment, ModuleProgress, QuizAttempt  # noqa: F401
+from .progress import AttemptAnswer, Enrollment, ModuleProgress, QuizAttempt, Refresher  # noqa: F401
 from .quiz import Choice, Question  # noqa: F401

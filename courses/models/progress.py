@@ -27,6 +27,13 @@ class Enrollment(models.Model):
         blank=True,
         help_text=_("Awal siklus baru setelah sertifikat kedaluwarsa; percobaan kuis sebelumnya tetap tersimpan."),
     )
+    # Denormalised from Refresher: pages read an officer's refreshers only when one is open.
+    refresher_due_since = models.DateTimeField(
+        _("penyegaran diminta sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Diisi selama ada penyegaran yang belum selesai untuk kursus ini."),
+    )
 
     class Meta:
         verbose_name = _("pendaftaran")
@@ -136,3 +143,46 @@ class AttemptAnswer(models.Model):
         verbose_name = _("jawaban")
         verbose_name_plural = _("jawaban")
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="answer_once_per_question")]
+
+
+class Refresher(models.Model):
+    """A refresher (penyegaran) HR required of a certificate holder after a change in the law.
+
+    It asks only for the modules the change touched: their completion is cleared, the course
+    stays completed, and when those modules are done again the refresher is completed (and the
+    certificates app issues the renewed certificate). One per officer, course and change.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("petugas"), on_delete=models.CASCADE, related_name="refreshers"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("kursus"), on_delete=models.CASCADE, related_name="refreshers"
+    )
+    change = models.ForeignKey(
+        "lms.LegalChange", verbose_name=_("perubahan peraturan"), on_delete=models.PROTECT, related_name="refreshers"
+    )
+    modules = models.ManyToManyField("courses.ModulePage", verbose_name=_("modul yang diulang"), related_name="+")
+    required_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    required_at = models.DateTimeField(_("diminta pada"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("pengingat dikirim pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("penyegaran")
+        verbose_name_plural = _("penyegaran")
+        ordering = ["-required_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course", "change"], name="refresher_once_per_change"),
+        ]
+        indexes = [models.Index(fields=["user", "course", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.course_id} · {self.change_id}"
