@@ -15,3 +15,6 @@ class CoursesConfig(AppConfig):
 
         # Whoever saves a course (admin form, publish, copy, seed), its agency's trainers get its page permissions.
         post_save.connect(roles.on_course_saved, sender=CoursePage, dispatch_uid="lms_course_permissions")
+
+        # Also inside ready(): the receivers import the models.
+        from courses import receivers  # noqa: F401

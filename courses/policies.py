@@ -116,3 +116,46 @@ def review_visibility(*, policy: str, status: QuizStatus) -> ReviewVisibility:
         return ReviewVisibility(feedback=decided, correct_choices=decided, decided=decided)
     # RESULT_ONLY: right or wrong and the explanations once decided; the right choices never.
     return ReviewVisibility(feedback=decided, correct_choices=False, decided=decided)
+
+
+@dataclass(frozen=True)
+class QuizSupply:
+    """How many questions a quiz can draw while some are withheld for a legal review.
+
+    `bank`: the quiz's questions; `withheld`: those held until a trainer confirms them
+    (courses.QuestionHold); `draw_count`: the quiz's draw size, 0 = every question.
+
+    The rule for officers (README "When the law changes"): a quiz draws only questions
+    not withheld. With fewer left than it needs it draws what is left and marks the attempt
+    as a percentage of what was drawn (the pass mark stays the same percentage), and the
+    officer is told the quiz is shorter for now; with none left the quiz cannot be started
+    and the officer is told why. Trainers see the shortfall on the review list and the
+    module's edit page, so it is never silent.
+    """
+
+    bank: int
+    withheld: int
+    draw_count: int = 0
+
+    @property
+    def available(self) -> int:
+        return max(self.bank - self.withheld, 0)
+
+    @property
+    def needed(self) -> int:
+        """What an attempt draws when nothing is withheld."""
+        return min(self.draw_count, self.bank) if self.draw_count else self.bank
+
+    @property
+    def drawn(self) -> int:
+        """What an attempt draws now."""
+        return min(self.needed, self.available)
+
+    @property
+    def short(self) -> bool:
+        return self.drawn < self.needed
+
+    @property
+    def unavailable(self) -> bool:
+        """Every question is withheld: the quiz cannot be taken until one is confirmed."""
+        return self.bank > 0 and self.available == 0

@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from wagtail import hooks
 
 from courses import policies
 from courses.choices import Level
 from courses.models.progress import AttemptStatus, Enrollment, ModuleProgress, QuizAttempt, Refresher
 from courses.models.quiz import Choice, Question
+from courses.models.review import ContentReview, QuestionHold
 from courses.tree import course_path_of
-from lms.cache import CONTENT, scope_version
+from lms.cache import CONTENT, scope_version, scoped_value
+from lms.models import LegalChangeItem, LegalProvision
 from lms.cache import TIMEOUT as SHARED_PAGE_TIMEOUT
 
 if TYPE_CHECKING:  # the pages import this module; it receives them as arguments
@@ -484,9 +486,19 @@ def attempt_review(*, user, module: ModulePage, attempt: QuizAttempt, since=None
 # The quiz: what an attempt draws from, shows and counts.
 
 
+def withheld(questions):
+    """Narrow a queryset of questions to those withheld (a hold not yet released)."""
+    return questions.filter(Exists(QuestionHold.objects.filter(question=OuterRef("pk"), released_at__isnull=True)))
+
+
 def quiz_question_bank(module: ModulePage) -> list[tuple[Question, list[Choice]]]:
-    """The quiz's questions with their choices, in the author's order (two queries)."""
-    questions = module.questions.prefetch_related("choices").order_by("sort_order", "pk")
+    """The quiz's questions that may be drawn, with their choices, in the author's order (two queries).
+
+    Questions withheld because of a change in the law (courses.QuestionHold) are left out until
+    a trainer confirms them; attempts already started keep the questions they drew.
+    """
+    active_hold = QuestionHold.objects.filter(question=OuterRef("pk"), released_at__isnull=True)
+    questions = module.questions.exclude(Exists(active_hold)).prefetch_related("choices").order_by("sort_order", "pk")
     return [(question, list(question.choices.all())) for question in questions]
 
 
@@ -546,3 +558,254 @@ def quiz_status_counted(*, user, module: ModulePage, since=None) -> policies.Qui
     return policies.attempt_status(
         max_attempts=module.quiz_max_attempts, used=counts["used"], passed=counts["passed"] > 0, open_attempt=open_attempt
     )
+
+
+def citations_of(module) -> list[tuple[str, int, str]]:  # TEMP: feat/legal-core provides it
+    return []
+
+
+# --- When the law changes: what a change touches, and what trainers and officers see of it.
+
+
+@dataclass(frozen=True)
+class CitedBlock:
+    """A legal-citation block of a lesson that cites a changed provision."""
+
+    module: ModulePage
+    block_id: str
+    provision: LegalProvision
+    mode: str  # "quote" (Bunyi pasal) or "summary" (Ringkasan)
+
+
+@dataclass
+class LegalImpact:
+    """The content that cites or is tagged with some provisions, each list in tree order.
+
+    `questions` carry `impact_provisions`: which of the provisions each one is tagged with.
+    """
+
+    provisions: list[LegalProvision]
+    courses: list[CoursePage]
+    modules: list[ModulePage]
+    blocks: list[CitedBlock]
+    questions: list[Question]
+
+    def course_of(self, module) -> CoursePage:
+        return self._course_by_path[course_path_of(module)]
+
+    def __post_init__(self):
+        self._course_by_path = {course.path: course for course in self.courses}
+
+    @property
+    def course_ids(self) -> list[int]:
+        return [course.pk for course in self.courses]
+
+    def blocks_of(self, module) -> list[CitedBlock]:
+        return [block for block in self.blocks if block.module.pk == module.pk]
+
+    def questions_of(self, module) -> list[Question]:
+        return [question for question in self.questions if question.page_id == module.pk]
+
+    def for_agencies(self, agency_ids) -> "LegalImpact":
+        """Only the content of courses of these agencies (a trainer's view)."""
+        agency_ids = set(agency_ids)
+        courses = [course for course in self.courses if course.agency_id in agency_ids]
+        paths = {course.path for course in courses}
+        modules = [module for module in self.modules if course_path_of(module) in paths]
+        module_ids = {module.pk for module in modules}
+        return LegalImpact(
+            provisions=self.provisions,
+            courses=courses,
+            modules=modules,
+            blocks=[block for block in self.blocks if block.module.pk in module_ids],
+            questions=[question for question in self.questions if question.page_id in module_ids],
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.modules
+
+
+def _course_page_model():
+    """CoursePage, as the reviews name it (see _module_page_model)."""
+    return ContentReview._meta.get_field("course").related_model
+
+
+def legal_impact_content(provision_ids, *, module_ids=None) -> LegalImpact:
+    """Every course, module, lesson block and question that cites or is tagged with one of
+    `provision_ids` (optionally only within `module_ids`).
+
+    A lesson's citations are read from its stream (`citations_of`), so every module's lesson
+    is loaded once, in one query; questions are found by their tags in one more.
+    """
+    ids = {int(pk) for pk in provision_ids}
+    provisions = {
+        provision.pk: provision for provision in LegalProvision.objects.filter(pk__in=ids).select_related("legal_basis")
+    }
+    modules = _module_page_model().objects.order_by("path")
+    if module_ids is not None:
+        modules = modules.filter(pk__in=module_ids)
+    blocks, by_pk = [], {}
+    for module in modules if ids else ():
+        for block_id, provision_id, mode in citations_of(module):
+            if provision_id in provisions:
+                blocks.append(CitedBlock(module=module, block_id=block_id, provision=provisions[provision_id], mode=mode))
+                by_pk[module.pk] = module
+    questions = Question.objects.filter(provisions__in=ids).distinct()
+    if module_ids is not None:
+        questions = questions.filter(page_id__in=module_ids)
+    questions = list(
+        questions.select_related("page")
+        .prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=LegalProvision.objects.filter(pk__in=ids).select_related("legal_basis"),
+                to_attr="impact_provisions",
+            )
+        )
+        .order_by("page__path", "sort_order", "pk")
+    )
+    for question in questions:
+        by_pk.setdefault(question.page_id, question.page)
+    affected = sorted(by_pk.values(), key=lambda module: module.path)
+    course_paths = {course_path_of(module) for module in affected}
+    courses = list(_course_page_model().objects.filter(path__in=course_paths).select_related("agency").order_by("path"))
+    ordered = [provisions[pk] for pk in LegalProvision.objects.filter(pk__in=provisions).values_list("pk", flat=True)]
+    return LegalImpact(provisions=ordered, courses=courses, modules=affected, blocks=blocks, questions=questions)
+
+
+@dataclass(frozen=True)
+class ReviewNotice:
+    """What an officer is told about a module under review: which change, in force since when."""
+
+    instrument: str
+    in_force_on: object  # datetime.date
+
+
+def legal_review_notices(course: CoursePage) -> dict[int, tuple[ReviewNotice, ...]]:
+    """Module id → the changes its open reviews are for, for one course.
+
+    The same for every visitor: kept in the shared cache under the "content" version, which
+    opening and clearing a review renew (courses.services); a warm page costs no query.
+    """
+
+    def build():
+        notices: dict[int, list[ReviewNotice]] = {}
+        rows = (
+            ContentReview.objects.filter(course_id=course.pk, status=ContentReview.Status.OPEN)
+            .order_by("change__in_force_on", "change_id")
+            .values_list("module_id", "change__instrument__short_name", "change__in_force_on")
+        )
+        for module_id, instrument, in_force_on in rows:
+            notices.setdefault(module_id, []).append(ReviewNotice(instrument=instrument, in_force_on=in_force_on))
+        return {module_id: tuple(found) for module_id, found in notices.items()}
+
+    return scoped_value(CONTENT, f"legal-review-notices:{course.pk}", build)
+
+
+def course_review_notices(course: CoursePage, notices: dict) -> list[ReviewNotice]:
+    """The distinct changes under review anywhere in the course, in order."""
+    seen = {}
+    for found in notices.values():
+        for notice in found:
+            seen.setdefault(notice, None)
+    return sorted(seen, key=lambda notice: (notice.in_force_on, notice.instrument))
+
+
+def quiz_supplies(modules) -> dict[int, policies.QuizSupply]:
+    """Module id → how many of its quiz's questions may be drawn now (one query)."""
+    active_hold = QuestionHold.objects.filter(question=OuterRef("pk"), released_at__isnull=True)
+    counts = {
+        row["page_id"]: row
+        for row in Question.objects.filter(page_id__in=[module.pk for module in modules])
+        .order_by()
+        .values("page_id")
+        .annotate(bank=Count("pk"), withheld=Count("pk", filter=Exists(active_hold)))
+    }
+    return {
+        module.pk: policies.QuizSupply(
+            bank=counts.get(module.pk, {}).get("bank", 0),
+            withheld=counts.get(module.pk, {}).get("withheld", 0),
+            draw_count=module.quiz_draw_count,
+        )
+        for module in modules
+    }
+
+
+def quiz_supply(module: ModulePage) -> policies.QuizSupply:
+    return quiz_supplies([module])[module.pk]
+
+
+def open_review_count(agency_ids) -> int:
+    return ContentReview.objects.filter(status=ContentReview.Status.OPEN, course__agency_id__in=agency_ids).count()
+
+
+def open_reviews(agency_ids):
+    """The open reviews of these agencies' courses, oldest first, with what the list shows loaded."""
+    return (
+        ContentReview.objects.filter(status=ContentReview.Status.OPEN, course__agency_id__in=agency_ids)
+        .select_related("module", "course__agency", "change__instrument")
+        .order_by("opened_at", "pk")
+    )
+
+
+@dataclass
+class ReviewRow:
+    """One review as the trainer works on it: the change, what of the module it touches, the held questions."""
+
+    review: ContentReview
+    items: list  # the change's LegalChangeItems that touch this module
+    blocks: list[CitedBlock]
+    questions: list[tuple[Question, QuestionHold | None]]
+    supply: policies.QuizSupply
+
+    @property
+    def held_count(self) -> int:
+        return sum(1 for _question, hold in self.questions if hold is not None and hold.is_active)
+
+
+def review_rows(reviews) -> list[ReviewRow]:
+    """The reviews with what each is about, in a fixed number of queries however many there are."""
+    reviews = list(reviews)
+    if not reviews:
+        return []
+    change_ids = {review.change_id for review in reviews}
+    items = {}
+    for item in (
+        LegalChangeItem.objects.filter(change_id__in=change_ids)
+        .select_related("provision__legal_basis", "replacement__legal_basis")
+        .order_by("sort_order", "pk")
+    ):
+        items.setdefault(item.change_id, []).append(item)
+    provision_ids = {item.provision_id for found in items.values() for item in found}
+    modules = {review.module_id: review.module for review in reviews}
+    impact = legal_impact_content(provision_ids, module_ids=list(modules))
+    holds = {
+        (hold.question_id, hold.change_id): hold
+        for hold in QuestionHold.objects.filter(
+            change_id__in=change_ids, question_id__in=[question.pk for question in impact.questions]
+        )
+    }
+    supplies = quiz_supplies(list(modules.values()))
+    rows = []
+    for review in reviews:
+        changed = {item.provision_id for item in items.get(review.change_id, [])}
+        blocks = [block for block in impact.blocks_of(review.module) if block.provision.pk in changed]
+        questions = [
+            (question, holds.get((question.pk, review.change_id)))
+            for question in impact.questions_of(review.module)
+            if any(provision.pk in changed for provision in question.impact_provisions)
+        ]
+        touched = {block.provision.pk for block in blocks} | {
+            provision.pk for question, _hold in questions for provision in question.impact_provisions
+        }
+        rows.append(
+            ReviewRow(
+                review=review,
+                items=[item for item in items.get(review.change_id, []) if item.provision_id in touched],
+                blocks=blocks,
+                questions=questions,
+                supply=supplies[review.module_id],
+            )
+        )
+    return rows

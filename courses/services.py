@@ -15,13 +15,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from courses import policies, scoring, selectors
 from courses.choices import QuestionOrder
 from courses.models.progress import AttemptAnswer, AttemptStatus, Enrollment, ModuleProgress, QuizAttempt, Refresher
 from courses.models.quiz import Question
+from courses.models.review import ContentReview, QuestionHold
 from courses.selectors import ModuleState, course_outline_for_user
 from courses.signals import course_completed, refresher_completed
+from lms import audit
+from lms.cache import CONTENT
+from lms.cache_invalidation import invalidate_now_and_on_commit
 from lms.errors import DomainError
 
 if TYPE_CHECKING:  # the pages import this module; it receives them as arguments
@@ -305,6 +310,12 @@ class QuizError(DomainError):
     pass
 
 
+QUIZ_UNDER_REVIEW = gettext_lazy(
+    "Semua soal kuis ini sedang ditinjau karena perubahan peraturan, jadi kuis belum dapat dikerjakan. "
+    "Silakan kembali setelah pelatih mengonfirmasi soalnya."
+)
+
+
 class AttemptNotFound(QuizError):
     pass
 
@@ -375,6 +386,8 @@ def quiz_attempt_start(*, user, module: ModulePage, outline=None) -> QuizAttempt
         shuffled=module.quiz_question_order == QuestionOrder.SHUFFLED,
     )
     if not layout:
+        if selectors.withheld(module.questions.all()).exists():
+            raise QuizError(QUIZ_UNDER_REVIEW)
         raise QuizError(_("Kuis ini belum memiliki soal."))
     try:
         with transaction.atomic():
@@ -485,3 +498,124 @@ def quiz_attempt_submit(
     if result.passed:
         module_complete(user=user, module=module, by_quiz=True)
     return attempt
+
+
+# When the law changes: a recorded change (lms.legal.legal_change_apply) opens reviews of the
+# modules it touches and holds their tagged questions; trainers close them with a comment.
+# Every step is in the audit log, on the module's page history.
+
+
+class ReviewError(DomainError):
+    pass
+
+
+def _review_data(review_or_hold, **extra) -> dict:
+    change = review_or_hold.change
+    return {"change": str(change), "change_id": change.pk, **extra}
+
+
+@transaction.atomic
+def legal_review_open(change, *, user) -> list[ContentReview]:
+    """Open a review of every module whose lesson cites, or whose questions are tagged with, a
+    provision `change` touches, and hold those questions when the change says so (idempotent).
+
+    Called from `lms.signals.legal_change_applied` (courses.receivers), inside the transaction
+    that applies the change: either both are written, or neither.
+    """
+    provision_ids = list(change.items.values_list("provision_id", flat=True))
+    impact = selectors.legal_impact_content(provision_ids)
+    existing = set(ContentReview.objects.filter(change=change).values_list("module_id", flat=True))
+    opened = ContentReview.objects.bulk_create(
+        [
+            ContentReview(module=module, course=impact.course_of(module), change=change)
+            for module in impact.modules
+            if module.pk not in existing
+        ]
+    )
+    for review in opened:
+        audit.record(review.module, audit.LEGAL_REVIEW_OPENED, user=user, data=_review_data(review, module=review.module.title))
+    if change.withhold_questions:
+        held = set(QuestionHold.objects.filter(change=change).values_list("question_id", flat=True))
+        holds = QuestionHold.objects.bulk_create(
+            [QuestionHold(question=question, change=change) for question in impact.questions if question.pk not in held]
+        )
+        for hold in holds:
+            audit.record(
+                hold.question.page, audit.QUESTION_WITHHELD, user=user,
+                data=_review_data(hold, question=hold.question.text[:120], question_id=hold.question_id),
+            )
+    invalidate_now_and_on_commit(CONTENT)  # officers' notices (selectors.legal_review_notices)
+    return opened
+
+
+def _required_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReviewError(_("Tulis komentar: apa yang Anda periksa dan apa hasilnya."))
+    return comment
+
+
+@transaction.atomic
+def content_review_clear(*, review: ContentReview, resolution: str, comment: str, user) -> ContentReview:
+    """Close a module's review as confirmed ("Dikonfirmasi": still right as it is) or updated
+    ("Diperbarui": a newer revision of the module exists since the review opened), with a comment.
+
+    Refused while a question the change holds in this module is not confirmed yet: the review
+    is the module as a whole, questions included.
+    """
+    comment = _required_comment(comment)
+    if resolution not in ContentReview.Resolution.values:
+        raise ReviewError(_("Pilih hasil tinjauan: dikonfirmasi atau diperbarui."))
+    review = ContentReview.objects.select_for_update(of=("self",)).select_related("module", "change__instrument").get(pk=review.pk)
+    if not review.is_open:
+        raise ReviewError(_("Tinjauan ini sudah diselesaikan."))
+    held = selectors.withheld(Question.objects.filter(page_id=review.module_id, holds__change_id=review.change_id)).count()
+    if held:
+        raise ReviewError(
+            ngettext(
+                "%(count)d soal modul ini masih ditahan karena perubahan ini. Konfirmasi soal itu terlebih dahulu.",
+                "%(count)d soal modul ini masih ditahan karena perubahan ini. Konfirmasi soal-soal itu terlebih dahulu.",
+                held,
+            )
+            % {"count": held}
+        )
+    if resolution == ContentReview.Resolution.UPDATED and not review.module.revisions.filter(
+        created_at__gt=review.opened_at
+    ).exists():
+        raise ReviewError(
+            _(
+                "Belum ada revisi modul ini sejak tinjauan dibuka. Perbarui materinya terlebih dahulu, "
+                "atau pilih “Dikonfirmasi” bila materinya sudah sesuai."
+            )
+        )
+    now = timezone.now()
+    ContentReview.objects.filter(pk=review.pk).update(
+        status=ContentReview.Status.CLEARED, resolution=resolution, comment=comment, cleared_by=user, cleared_at=now
+    )
+    review.refresh_from_db()
+    audit.record(
+        review.module, audit.LEGAL_REVIEW_CLEARED, user=user,
+        data=_review_data(
+            review, module=review.module.title, resolution=str(review.get_resolution_display()), comment=comment
+        ),
+    )
+    invalidate_now_and_on_commit(CONTENT)
+    return review
+
+
+@transaction.atomic
+def question_hold_release(*, hold: QuestionHold, comment: str, user) -> QuestionHold:
+    """A trainer confirms a withheld question ("Konfirmasi soal"): new attempts draw it again."""
+    comment = _required_comment(comment)
+    hold = QuestionHold.objects.select_for_update(of=("self",)).select_related("question__page", "change__instrument").get(pk=hold.pk)
+    if not hold.is_active:
+        raise ReviewError(_("Soal ini sudah dikonfirmasi."))
+    now = timezone.now()
+    QuestionHold.objects.filter(pk=hold.pk).update(released_at=now, released_by=user, comment=comment)
+    hold.refresh_from_db()
+    audit.record(
+        hold.question.page, audit.QUESTION_CONFIRMED, user=user,
+        data=_review_data(hold, question=hold.question.text[:120], question_id=hold.question_id, comment=comment),
+    )
+    invalidate_now_and_on_commit(CONTENT)
+    return hold

@@ -23,6 +23,11 @@ LOCKOUT_RESET = "lms.lockout.reset"
 LEGAL_PROVISION_CHANGED = "lms.legal.provision_change"
 LEGAL_PROVISION_EDITED = "lms.legal.provision_edit"
 LEGAL_CHANGE_APPLIED = "lms.legal.change_apply"
+# Written by courses (reviews of content a change touches), named here with every other action.
+LEGAL_REVIEW_OPENED = "courses.legal_review.open"
+LEGAL_REVIEW_CLEARED = "courses.legal_review.clear"
+QUESTION_WITHHELD = "courses.question.withhold"
+QUESTION_CONFIRMED = "courses.question.confirm"
 
 # action: (label in the report's filter, message; %(key)s placeholders come from the entry's data)
 ACTIONS = {
@@ -39,6 +44,16 @@ ACTIONS = {
     LEGAL_CHANGE_APPLIED: (
         _("Perubahan peraturan: diterapkan"),
         _("%(instrument)s (berlaku %(in_force_on)s) diterapkan pada %(provisions)s"),
+    ),
+    LEGAL_REVIEW_OPENED: (_("Tinjauan materi: dibuka"), _("Modul “%(module)s” perlu ditinjau karena %(change)s")),
+    LEGAL_REVIEW_CLEARED: (
+        _("Tinjauan materi: selesai"),
+        _("Tinjauan modul “%(module)s” (%(change)s) selesai: %(resolution)s. Komentar: %(comment)s"),
+    ),
+    QUESTION_WITHHELD: (_("Soal: ditahan"), _("Soal ditahan karena %(change)s: “%(question)s”")),
+    QUESTION_CONFIRMED: (
+        _("Soal: dikonfirmasi"),
+        _("Soal dikonfirmasi setelah %(change)s: “%(question)s”. Komentar: %(comment)s"),
     ),
 }
 
