@@ -76,16 +76,12 @@ def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
 def modules_changed_by(*, change, course_ids=None) -> dict[int, list[ModulePage]]:
     """Course id → its modules a change in the law touched (a content review, open or cleared,
     exists for them), in course order: what a refresher asks for again. One query."""
-    modules = ModulePage.objects.filter(
-        pk__in=ContentReview.objects.filter(change=change).values("module_id")
-    ).order_by("path")
-    courses = CoursePage.objects.all() if course_ids is None else CoursePage.objects.filter(pk__in=course_ids)
-    by_path = {path: pk for pk, path in courses.values_list("pk", "path")}
+    reviews = ContentReview.objects.filter(change=change)
+    if course_ids is not None:
+        reviews = reviews.filter(course_id__in=course_ids)
     result: dict[int, list[ModulePage]] = {}
-    for module in modules:
-        course_id = by_path.get(course_path_of(module))
-        if course_id is not None:
-            result.setdefault(course_id, []).append(module)
+    for review in reviews.select_related("module").order_by("module__path"):
+        result.setdefault(review.course_id, []).append(review.module)
     return result
 
 

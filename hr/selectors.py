@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program, ProgramCourse
-from certificates.selectors import legal_impact_holders
 from certificates.subjects import Subject
 from courses import api as courses_api
 from courses.selectors import progress_for_courses
@@ -357,7 +356,7 @@ class ImpactHolderRow:
 class LegalChangeImpact:
     change: LegalChange
     changed_modules: dict  # course (page) → [modules], in course order
-    certificates: QuerySet  # the holders' valid certificates (certificates.selectors.legal_impact_holders)
+    certificates: QuerySet  # the holders' valid certificates of that content
 
 
 def legal_change_impact(*, change: LegalChange) -> LegalChangeImpact:
@@ -365,9 +364,20 @@ def legal_change_impact(*, change: LegalChange) -> LegalChangeImpact:
     changed = courses_api.modules_changed_by(change=change)
     courses = {course.pk: course for course in courses_api.courses_by_ids(changed)}
     changed_modules = {courses[pk]: modules for pk, modules in changed.items() if pk in courses}
-    changed_on = timezone.localdate(change.applied_at) if change.applied_at else change.in_force_on
-    certificates = legal_impact_holders(list(changed), changed_on).order_by("holder_name", "title", "pk")
+    certificates = legal_change_certificates(change=change, course_ids=list(changed))
     return LegalChangeImpact(change=change, changed_modules=changed_modules, certificates=certificates)
+
+
+def legal_change_certificates(*, change: LegalChange, course_ids, today: datetime.date | None = None) -> QuerySet:
+    """Valid certificates of these courses, and of programs containing them, issued before the change
+    was recorded: they certify the content as it was. Not only before it took effect: a certificate
+    issued between the date in force and the recording taught the old law too. One issued since (a
+    refresher's renewal) certifies the content under review already and is not listed."""
+    programs = ProgramCourse.objects.filter(course_id__in=course_ids).values("program_id")
+    certificates = Certificate.objects.valid(today).filter(Q(course_id__in=course_ids) | Q(program_id__in=programs))
+    if change.applied_at is not None:
+        certificates = certificates.filter(created_at__lt=change.applied_at)
+    return certificates.order_by("holder_name", "title", "pk")
 
 
 def impact_holder_rows(*, change: LegalChange, certificates, affected_course_ids) -> list[ImpactHolderRow]:
