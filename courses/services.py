@@ -139,14 +139,17 @@ def module_complete(*, user, module: ModulePage, by_quiz: bool = False) -> Modul
     if not by_quiz and module_has_quiz(module):
         raise ProgressError(_("Modul ini selesai setelah Anda lulus kuisnya."))
     course = module.course
-    if not Enrollment.objects.filter(user=user, course=course).exists():
+    # One query says both: enrolled at all, and whether a refresher is open (Enrollment.refresher_due_since).
+    enrollment = list(Enrollment.objects.filter(user=user, course=course).values_list("refresher_due_since", flat=True))
+    if not enrollment:
         raise ProgressError(_("Daftar ke kursus ini terlebih dahulu."))
     now = timezone.now()
     progress, _created = ModuleProgress.objects.get_or_create(user=user, module=module, defaults={"course": course})
     ModuleProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
     progress.refresh_from_db()
     course_complete_if_finished(user=user, course=course)
-    refreshers_complete_if_finished(user=user, course=course)
+    if enrollment[0] is not None:
+        refreshers_complete_if_finished(user=user, course=course)
     return progress
 
 
