@@ -5,7 +5,6 @@ import re
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -124,6 +123,10 @@ class LegalBasis(index.Indexed, models.Model):
         return self.short_name
 
 
+# Who may record a change of the law (reviewers, lms.roles) also sets a provision's place and status.
+RECORD_CHANGE_PERMISSION = "lms.add_legalchange"
+
+
 class LegalProvision(RevisionMixin, index.Indexed, models.Model):
     """One provision (Pasal, ayat, huruf/angka) of a legal basis: its wording where known and whether it is in force.
 
@@ -168,24 +171,40 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="changes",
     )
+    # The number of the pasal, for the natural order ("2" before "10"); set on save.
+    pasal_number = models.PositiveIntegerField(editable=False, default=0)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="legal_provision")
 
+    # Trainers edit the wording and heading; where a provision sits and whether it is in force
+    # belong to reviewers (who record changes of the law), so those fields need that permission.
     panels = [
-        FieldPanel("legal_basis"),
-        FieldRowPanel([FieldPanel("pasal"), FieldPanel("ayat"), FieldPanel("butir")]),
+        FieldPanel("legal_basis", permission=RECORD_CHANGE_PERMISSION),
+        FieldRowPanel(
+            [
+                FieldPanel("pasal", permission=RECORD_CHANGE_PERMISSION),
+                FieldPanel("ayat", permission=RECORD_CHANGE_PERMISSION),
+                FieldPanel("butir", permission=RECORD_CHANGE_PERMISSION),
+            ]
+        ),
         FieldPanel("heading"),
         FieldPanel("text"),
         MultiFieldPanel(
             [
-                FieldPanel("status"),
-                FieldRowPanel([FieldPanel("in_force_from"), FieldPanel("in_force_until")]),
-                FieldPanel("changed_by"),
-                FieldPanel("changed_by_provision"),
+                FieldPanel("status", permission=RECORD_CHANGE_PERMISSION),
+                FieldRowPanel(
+                    [
+                        FieldPanel("in_force_from", permission=RECORD_CHANGE_PERMISSION),
+                        FieldPanel("in_force_until", permission=RECORD_CHANGE_PERMISSION),
+                    ]
+                ),
+                FieldPanel("changed_by", permission=RECORD_CHANGE_PERMISSION),
+                FieldPanel("changed_by_provision", permission=RECORD_CHANGE_PERMISSION),
             ],
             heading=_("Keberlakuan"),
         ),
     ]
     search_fields = [
+        index.AutocompleteField("heading"),
         index.SearchField("heading"),
         index.SearchField("text"),
         index.SearchField("pasal"),
@@ -194,16 +213,7 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
     ]
 
     class Meta:
-        # Natural order of the numbers: "2" before "10" (shorter first, then by text).
-        ordering = [
-            "legal_basis__year",
-            "legal_basis__short_name",
-            Length("pasal").asc(),
-            "pasal",
-            Length("ayat").asc(),
-            "ayat",
-            "butir",
-        ]
+        ordering = ["legal_basis__year", "legal_basis__short_name", "pasal_number", "pasal", "ayat", "butir"]
         verbose_name = _("pasal")
         verbose_name_plural = _("pasal")
         constraints = [
@@ -214,6 +224,13 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.legal_basis} {self.label}"
+
+    def save(self, *args, **kwargs):
+        self.pasal_number = pasal_number(self.pasal)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pasal" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pasal_number"}
+        super().save(*args, **kwargs)
 
     @property
     def revisions(self):
@@ -230,6 +247,12 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.status == self.Status.BERLAKU
+
+
+def pasal_number(pasal: str) -> int:
+    """The leading number of a pasal ("28A" -> 28); 0 when there is none."""
+    match = re.match(r"\s*(\d+)", pasal or "")
+    return int(match.group(1)) if match else 0
 
 
 def provision_label(pasal: str, ayat: str = "", butir: str = "") -> str:

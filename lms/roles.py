@@ -51,12 +51,23 @@ REVIEW_TASK = "Persetujuan peninjau"
 
 # Model permissions per role, as "app_label.codename". Image and document rights are
 # not here: Wagtail grants those per collection (COLLECTION_PERMISSIONS).
+# Law (README "The law changes"): trainers edit a provision's wording and heading and see the
+# recorded changes; reviewers also add provisions and legal bases and record changes (which
+# applies them). Nobody but an administrator deletes them or edits a change once recorded.
+_LAW_TRAINER = ["lms.view_legalprovision", "lms.change_legalprovision", "lms.view_legalchange"]
+_LAW_REVIEWER = [
+    *_LAW_TRAINER,
+    "lms.add_legalprovision",
+    "lms.add_legalchange",
+    "lms.add_legalbasis",
+    "lms.change_legalbasis",
+]
 MODEL_PERMISSIONS = {
     OFFICER: [],
-    TRAINER_IMIGRASI: ["wagtailadmin.access_admin"],
-    TRAINER_BP2MI: ["wagtailadmin.access_admin"],
-    TRAINER_POLRI: ["wagtailadmin.access_admin"],
-    REVIEWER: ["wagtailadmin.access_admin"],
+    TRAINER_IMIGRASI: ["wagtailadmin.access_admin", *_LAW_TRAINER],
+    TRAINER_BP2MI: ["wagtailadmin.access_admin", *_LAW_TRAINER],
+    TRAINER_POLRI: ["wagtailadmin.access_admin", *_LAW_TRAINER],
+    REVIEWER: ["wagtailadmin.access_admin", *_LAW_REVIEWER],
     HR: [],
 }
 

@@ -1,14 +1,18 @@
 """Admin wiring for the site-wide snippets and people data."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail import hooks
 
 from lms import admin_views, audit, roles
+from lms.legal import legal_change_apply
 from lms.models import Agency, LegalBasis, LegalChange, LegalProvision, OfficerProfile, Office, Village
 
 
@@ -27,25 +31,81 @@ class LegalBasisViewSet(SnippetViewSet):
     search_fields = ["title", "short_name"]
 
 
+class LegalProvisionEditView(snippet_views.EditView):
+    """Editing a provision: besides Wagtail's revision and "edited" entry, an audit line naming the fields."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if self.form.changed_data:
+            audit.record(
+                instance,
+                audit.LEGAL_PROVISION_EDITED,
+                user=self.request.user,
+                data={"provision": str(instance), "fields": ", ".join(self.form.changed_data)},
+            )
+        return instance
+
+
 class LegalProvisionViewSet(SnippetViewSet):
     model = LegalProvision
     icon = "openquote"
+    menu_label = _("Pasal")
+    edit_view_class = LegalProvisionEditView
     list_display = ["__str__", "heading", "status", "in_force_until"]
     list_filter = ["legal_basis", "status"]
-    search_fields = ["pasal", "heading", "text"]
+    list_per_page = 50
+
+
+class RecordLegalChangeView(snippet_views.CreateView):
+    """Recording a change applies it at once, in the same transaction (lms.legal)."""
+
+    def save_instance(self):
+        self.form.instance.recorded_by = self.request.user
+        instance = super().save_instance()
+        legal_change_apply(instance, user=self.request.user)
+        return instance
+
+    def get_success_message(self, instance=None):
+        return _("Perubahan peraturan %(change)s dicatat dan diterapkan pada %(count)s pasal.") % {
+            "change": instance or self.object,
+            "count": (instance or self.object).items.count(),
+        }
+
+
+class LegalChangeEditView(snippet_views.EditView):
+    """A change already applied is history: it is not edited; record a new change instead."""
+
+    def dispatch(self, request, *args, **kwargs):
+        change = LegalChange.objects.filter(pk=kwargs.get("pk")).only("applied_at").first()
+        if change is not None and change.applied_at is not None:
+            messages.error(
+                request, _("Perubahan yang sudah diterapkan tidak dapat diubah; catat perubahan baru bila perlu.")
+            )
+            return redirect("wagtailsnippets_lms_legalchange:inspect", change.pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class LegalChangeViewSet(SnippetViewSet):
     model = LegalChange
     icon = "warning"
+    menu_label = _("Perubahan peraturan")
+    add_view_class = RecordLegalChangeView
+    edit_view_class = LegalChangeEditView
+    inspect_view_enabled = True
+    inspect_view_fields = ["instrument", "in_force_on", "summary", "withhold_questions", "recorded_by", "recorded_at", "applied_at"]
     list_display = ["instrument", "in_force_on", "recorded_by", "applied_at"]
     list_filter = ["instrument"]
 
 
+class LegalBasisGroup(SnippetViewSetGroup):
+    menu_label = _("Peraturan")
+    menu_icon = "doc-full"
+    menu_order = 250
+    items = (LegalBasisViewSet, LegalProvisionViewSet, LegalChangeViewSet)
+
+
 register_snippet(AgencyViewSet)
-register_snippet(LegalBasisViewSet)
-register_snippet(LegalProvisionViewSet)
-register_snippet(LegalChangeViewSet)
+register_snippet(LegalBasisGroup)
 
 
 class OfficeViewSet(ModelViewSet):
