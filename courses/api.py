@@ -13,8 +13,9 @@ import datetime
 
 from django.db.models import QuerySet
 
-from courses.models import CoursePage, Enrollment, QuizAttempt
+from courses.models import ContentReview, CoursePage, Enrollment, QuizAttempt
 from courses.models.progress import AttemptStatus
+from courses.selectors import CitedBlock, LegalImpact, legal_impact_content  # noqa: F401  (the public surface)
 from courses.tree import course_path_of
 
 
@@ -71,3 +72,11 @@ def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
         .select_related("user__officer_profile", "course")
         .order_by("last_activity_at")
     )
+
+
+def reviews_of_change(change) -> dict[int, ContentReview]:
+    """Module id → its review for a change in the law (open or cleared), with who cleared it."""
+    return {
+        review.module_id: review
+        for review in ContentReview.objects.filter(change=change).select_related("cleared_by")
+    }
