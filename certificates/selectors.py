@@ -14,6 +14,7 @@ from certificates.models import Certificate, CertificateStatus, CertificateTempl
 from certificates.subjects import Subject
 from courses import api as courses_api
 from lms import roles
+from lms.models import LegalChange
 from lms.validators import mask_nip
 
 VERIFY_CACHE_PREFIX = "certificates:verify:"
@@ -251,4 +252,85 @@ def certificates_with_stale_pdf():
         Certificate.objects.filter(revoked_at__isnull=True)
         .exclude(pdf="")
         .filter(Q(pdf_outdated=True) | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL))
+    )
+
+
+# --- When the law changes: who holds a certificate whose content a change touches.
+
+
+def legal_impact_holders(courses, changed_on: datetime.date | None = None, *, today: datetime.date | None = None):
+    """Valid certificates of the affected courses, and of programs containing one of them,
+    issued on or before `changed_on` (None: whenever issued), holder and agency loaded.
+
+    `courses`: a `courses.api.LegalImpact` or course ids. A certificate issued after the law
+    changed but before the content was reviewed still certified the old content: callers pass
+    the later of the date in force and the date the change was recorded (`change_cutoff`).
+    """
+    course_ids = list(courses.course_ids if isinstance(courses, courses_api.LegalImpact) else courses)
+    programs = ProgramCourse.objects.filter(course_id__in=course_ids).values("program_id")
+    certificates = Certificate.objects.valid(today).filter(Q(course_id__in=course_ids) | Q(program_id__in=programs))
+    if changed_on is not None:
+        certificates = certificates.filter(issued_on__lte=changed_on)
+    return certificates.select_related("holder", "agency").order_by("title", "holder_name", "pk")
+
+
+def change_cutoff(change) -> datetime.date:
+    """The last issue date a change affects: when it took effect or, if later, when it was recorded."""
+    recorded = timezone.localdate(change.applied_at or change.recorded_at)
+    return max(change.in_force_on, recorded)
+
+
+@dataclass
+class LegalImpactReport:
+    """A change's (or a provision's) reach, as the admin page and `manage.py legal_impact` show it."""
+
+    changes: list  # lms.LegalChange, with their items loaded
+    content: "courses_api.LegalImpact"
+    holders: object  # a Certificate queryset
+    issued_until: datetime.date | None
+    reviews: dict  # module id → courses.ContentReview (one change only)
+
+    def module_rows(self) -> list[dict]:
+        """Per affected module: its citing blocks, its tagged questions and its review."""
+        return [
+            {
+                "module": module,
+                "course": self.content.course_of(module),
+                "blocks": self.content.blocks_of(module),
+                "questions": self.content.questions_of(module),
+                "review": self.reviews.get(module.pk),
+            }
+            for module in self.content.modules
+        ]
+
+
+def _changes_with_items(changes):
+    return changes.select_related("instrument", "recorded_by").prefetch_related(
+        "items__provision__legal_basis", "items__replacement__legal_basis"
+    )
+
+
+def legal_impact_of_change(change, *, agency_ids=None) -> LegalImpactReport:
+    """What one recorded change touches; `agency_ids`: only these agencies' content (a trainer's view)."""
+    change = _changes_with_items(LegalChange.objects.filter(pk=change.pk)).get()
+    content = courses_api.legal_impact_content([item.provision_id for item in change.items.all()])
+    if agency_ids is not None:
+        content = content.for_agencies(agency_ids)
+    cutoff = change_cutoff(change)
+    return LegalImpactReport(
+        changes=[change], content=content, holders=legal_impact_holders(content, cutoff), issued_until=cutoff,
+        reviews=courses_api.reviews_of_change(change),
+    )
+
+
+def legal_impact_of_provision(provision, *, agency_ids=None) -> LegalImpactReport:
+    """What cites or is tagged with one provision, and the changes recorded for it; holders are
+    those certified before the latest of those changes (every valid one when none is recorded)."""
+    changes = list(_changes_with_items(LegalChange.objects.filter(items__provision=provision).distinct()))
+    content = courses_api.legal_impact_content([provision.pk])
+    if agency_ids is not None:
+        content = content.for_agencies(agency_ids)
+    cutoff = max((change_cutoff(change) for change in changes), default=None)
+    return LegalImpactReport(
+        changes=changes, content=content, holders=legal_impact_holders(content, cutoff), issued_until=cutoff, reviews={}
     )

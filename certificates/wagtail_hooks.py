@@ -1,12 +1,17 @@
 """Admin wiring for certificates: programs as snippets, audit-log labels."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from certificates import admin_views
 from certificates.models import CertificateTemplate, Program
 from certificates.services import certificate_template_changed
+from lms import roles
+from lms.models import LegalChange, LegalProvision
 
 
 class ProgramViewSet(SnippetViewSet):
@@ -62,3 +67,30 @@ def register_certificate_actions(actions):
         "certificates.refresher_complete", _("Penyegaran selesai"), _("Penyegaran selesai; sertifikat diperbarui")
     )
 
+
+
+# --- The impact of a change in the law: a page per change and per provision, linked from their snippets.
+
+
+@hooks.register("register_admin_urls")
+def register_legal_impact_urls():
+    return [
+        path("dampak-hukum/perubahan/<int:change_id>/", admin_views.legal_impact_change, name="legal_impact_change"),
+        path("dampak-hukum/pasal/<int:provision_id>/", admin_views.legal_impact_provision, name="legal_impact_provision"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def legal_impact_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, LegalChange):
+        url = reverse("legal_impact_change", args=[snippet.pk])
+    elif isinstance(snippet, LegalProvision):
+        url = reverse("legal_impact_provision", args=[snippet.pk])
+    else:
+        return []
+    # Once per listing, not per row: the answer is kept on the request's user object.
+    if not hasattr(user, "_sees_legal_impact"):
+        user._sees_legal_impact = bool(roles.agencies_for_user(user))
+    if not user._sees_legal_impact:
+        return []
+    return [Button(_("Dampak"), url, icon_name="warning", priority=15)]

@@ -1,9 +1,12 @@
 """Validation a trainer sees when saving a module with a quiz in the Wagtail admin."""
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from courses.models.quiz import QuestionKind
+from courses.models.review import ContentReview
 
 
 def _kept(forms):
@@ -54,3 +57,29 @@ class ModulePageForm(WagtailAdminPageForm):
             )
         if kind == QuestionKind.TRUE_FALSE and len(choices) != 2:
             question_form.add_error("kind", _("Soal Benar/Salah harus memiliki tepat dua pilihan."))
+
+
+class ReviewClearForm(forms.Form):
+    """A trainer's decision on a module under review ("Perlu ditinjau"), with the reason."""
+
+    resolution = forms.ChoiceField(
+        label=_lazy("Hasil tinjauan"),
+        choices=ContentReview.Resolution.choices,
+        widget=forms.RadioSelect,
+        help_text=_lazy("“Diperbarui” hanya bila modul sudah punya revisi baru sejak tinjauan dibuka."),
+    )
+    comment = forms.CharField(
+        label=_lazy("Komentar"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Apa yang Anda periksa, dan mengapa materinya sudah sesuai dengan peraturan yang berlaku."),
+    )
+
+
+class HoldReleaseForm(forms.Form):
+    """"Konfirmasi soal": the question is still right under the changed law."""
+
+    comment = forms.CharField(
+        label=_lazy("Komentar"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_lazy("Mengapa soal ini tetap benar, atau apa yang sudah diperbaiki."),
+    )

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from courses.models import ContentReview, CoursePage, Enrollment, ModulePage, QuizAttempt, Refresher
 from courses.models.progress import AttemptStatus
+from courses.selectors import CitedBlock, LegalImpact, legal_impact_content  # noqa: F401  (the public surface)
 from courses.tree import course_path_of
 
 
@@ -108,3 +109,11 @@ def refreshers_unreminded(*, refresher_ids=None) -> QuerySet:
         .prefetch_related("modules")
         .order_by("pk")
     )
+
+
+def reviews_of_change(change) -> dict[int, ContentReview]:
+    """Module id → its review for a change in the law (open or cleared), with who cleared it."""
+    return {
+        review.module_id: review
+        for review in ContentReview.objects.filter(change=change).select_related("cleared_by")
+    }

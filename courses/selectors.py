@@ -424,7 +424,11 @@ def module_context_for_user(*, user, module: ModulePage, course: CoursePage, out
         if user.is_authenticated and has_quiz
         else []
     )
+    # Only a module under review can have withheld questions (a review closes after its questions).
+    notices = legal_review_notices(course).get(module.pk, ())
     return {
+        "review_notices": notices,
+        "quiz_supply": quiz_supply(module) if notices and has_quiz else None,
         "course": course,
         "outline": outline,
         "module_row": rows[index] if index is not None else None,
@@ -703,7 +707,7 @@ def legal_review_notices(course: CoursePage) -> dict[int, tuple[ReviewNotice, ..
     return scoped_value(CONTENT, f"legal-review-notices:{course.pk}", build)
 
 
-def course_review_notices(course: CoursePage, notices: dict) -> list[ReviewNotice]:
+def course_review_notices(notices: dict) -> list[ReviewNotice]:
     """The distinct changes under review anywhere in the course, in order."""
     seen = {}
     for found in notices.values():

@@ -1,12 +1,15 @@
 """Query budgets: every officer page costs as many queries at 1,000 rows as at 10 (no N+1)."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from courses import services
-from courses.models import Choice, Enrollment, ModuleProgress, Question, QuizAttempt
+from courses.models import Choice, ContentReview, Enrollment, ModuleProgress, Question, QuestionHold, QuizAttempt
 from courses.tests.builders import make_course, make_module, quiz_questions
+from lms.models import LegalChange
 from lms.tests.factories import LegalBasisFactory
 from lms.tests.query_budget import assert_flat_query_count
 
@@ -113,6 +116,59 @@ def test_module_page(client, catalog, officer, django_assert_num_queries):
 
     _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(module.url), grow=grow)
     assert large.content.decode().count("Lihat pembahasan") == 1000
+
+
+def legal_change(short_name="KUHP (UU 1/2023)"):
+    """A recorded change (not applied: the reviews below are opened by hand)."""
+    basis = LegalBasisFactory(short_name=short_name)
+    return LegalChange.objects.create(instrument=basis, in_force_on=datetime.date(2026, 1, 2), summary="Perubahan.")
+
+
+def open_reviews(course, modules, change):
+    ContentReview.objects.bulk_create(ContentReview(module=module, course=course, change=change) for module in modules)
+
+
+def test_course_page_with_modules_under_review(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    course = make_course(catalog=catalog, modules=3)
+    services.enrollment_create(user=officer, course=course)
+    first = legal_change()
+    open_reviews(course, list(course.get_modules()[:2]), first)
+
+    def grow():
+        for n in range(20):
+            make_module(course=course, title=f"Modul tinjau {n}")
+        added = list(course.get_modules().filter(title__startswith="Modul tinjau"))
+        open_reviews(course, added, first)
+        open_reviews(course, added[:10], legal_change("UU 1/2026"))
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(course.url), grow=grow)
+    page = large.content.decode()
+    assert page.count("badge-review") == 22
+    assert "Materi ini sedang ditinjau karena perubahan peraturan: KUHP (UU 1/2023) (berlaku 2 Januari 2026), UU 1/2026" in page
+
+
+def test_module_page_under_review(client, catalog, officer, django_assert_num_queries):
+    client.force_login(officer)
+    course = make_course(catalog=catalog)
+    module = make_module(course=course, title="Modul kuis", questions=quiz_questions(10), quiz_max_attempts=0)
+    services.enrollment_create(user=officer, course=course)
+    change = legal_change()
+    open_reviews(course, [module], change)
+
+    def hold(questions):
+        QuestionHold.objects.bulk_create(QuestionHold(question=question, change=change) for question in questions)
+
+    hold(module.questions.all()[:5])
+
+    def grow():
+        add_questions(module, 990)
+        hold(module.questions.filter(text__startswith="Soal massal")[:500])
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(module.url), grow=grow)
+    page = large.content.decode()
+    assert "Materi ini sedang ditinjau karena perubahan peraturan: KUHP (UU 1/2023)" in page
+    assert "Untuk sementara kuis ini berisi 495 soal, bukan 1000" in page
 
 
 def quiz_module(course, questions):

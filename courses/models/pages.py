@@ -28,6 +28,7 @@ from courses.blocks import LessonStreamBlock
 from courses.choices import Level, QuestionOrder, ReviewPolicy
 from courses.filters import CourseFilter
 from courses.models.quiz_page import QuizPageMixin
+from courses.panels import LegalReviewPanel
 from courses.permissions import AgencyScopedPageForm, CourseScopedPermissionsMixin
 from courses.tree import course_path_of
 from lms.cache import CONTENT, SharedPageCacheMixin, scope_version
@@ -147,6 +148,10 @@ class CoursePage(SharedPageCacheMixin, CourseScopedPermissionsMixin, RoutablePag
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         outline = context["outline"] = selectors.course_outline_for_user(user=request.user, course=self)
+        notices = selectors.legal_review_notices(self)
+        context["review_notices"] = selectors.course_review_notices(notices)
+        context["review_module_ids"] = set(notices)
+        context["modules_under_review"] = [row.module.title for row in outline.rows if row.module.pk in notices]
         if outline.is_completed:  # the certificate it earned
             context["next_steps"] = selectors.completion_next_steps(user=request.user, course=self)
         # The course's description and facts are the same for everyone: cached as a fragment
@@ -211,12 +216,13 @@ class ModulePage(QuizPageMixin, CourseScopedPermissionsMixin, RoutablePageMixin,
         default=ReviewPolicy.AFTER_PASS_OR_LAST,
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [LegalReviewPanel()] + Page.content_panels + [
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("is_final_exam")]),
         FieldPanel("body"),
     ]
     quiz_panels = [
+        LegalReviewPanel(),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("quiz_pass_mark"), FieldPanel("quiz_max_attempts")]),
