@@ -8,10 +8,30 @@ from django.db.models import Count, Q
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 
 from certificates.models import Certificate, CertificateTemplate, Program
-from courses.models import Choice, CourseIndexPage, CoursePage, Enrollment, ModulePage, ModuleProgress, Question
+from courses.models import (
+    Choice,
+    ContentReview,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    ModulePage,
+    ModuleProgress,
+    Question,
+    QuestionHold,
+)
 from lms import roles
 from demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
-from lms.models import Agency, HomePage, LegalBasis, Office, OfficerProfile, Village
+from lms.models import (
+    Agency,
+    HomePage,
+    LegalBasis,
+    LegalChange,
+    LegalChangeItem,
+    LegalProvision,
+    Office,
+    OfficerProfile,
+    Village,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +71,15 @@ def snapshot() -> dict[str, int]:
         "rendered certificate files": Certificate.objects.exclude(pdf="").count(),
         "enrollments": Enrollment.objects.count(),
         "module progress": ModuleProgress.objects.count(),
+        "legal provisions": LegalProvision.objects.count(),
+        "question provisions": Question.provisions.through.objects.count(),
+        "legal changes": LegalChange.objects.count(),
+        "legal change items": LegalChangeItem.objects.count(),
+        "content reviews": ContentReview.objects.count(),
+        "question holds": QuestionHold.objects.count(),
+        "provision revisions": Revision.objects.filter(
+            content_type__app_label="lms", content_type__model="legalprovision"
+        ).count(),
     }
 
 
@@ -64,9 +93,12 @@ def seeded(db):
 
 
 class TestSeedDemoContent:
-    def test_creates_the_three_agencies_and_four_legal_bases(self, seeded):
+    def test_creates_the_three_agencies_and_six_legal_bases(self, seeded):
         assert set(Agency.objects.values_list("code", flat=True)) == {"IMI", "BP2MI", "POLRI"}
-        assert LegalBasis.objects.count() == 4
+        # The four the courses teach, and the two instruments in force since 2 January 2026.
+        assert set(LegalBasis.objects.values_list("code", flat=True)) == {
+            "UU-21-2007", "PERPRES-49-2023", "UU-18-2017", "UU-6-2011", "UU-1-2023", "UU-1-2026",
+        }
 
     def test_creates_three_live_courses_with_two_live_modules_each(self, seeded):
         catalog = CourseIndexPage.objects.get(slug="kursus")
@@ -77,11 +109,11 @@ class TestSeedDemoContent:
             assert course.get_modules().count() == 2, course.title
             assert course.legal_bases.exists(), course.title
 
-    def test_creates_24_questions_each_with_exactly_one_correct_choice(self, seeded):
+    def test_creates_30_questions_each_with_exactly_one_correct_choice(self, seeded):
         questions = Question.objects.annotate(
             correct=Count("choices", filter=Q(choices__is_correct=True)), total=Count("choices")
         )
-        assert questions.count() == 24
+        assert questions.count() == 30
         assert sorted({question.correct for question in questions}) == [1]
         assert all(question.total >= 2 for question in questions)
         assert not ModulePage.objects.annotate(n=Count("questions")).filter(n=0).exists()
