@@ -16,6 +16,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from certificates.models import Certificate
+from certificates.refreshers import refreshers_require
 from courses.blocks import LegalCitationBlock
 from courses.models import Choice, CoursePage, CourseIndexPage, ModulePage, Question
 from demo import certificates as demo_certificates
@@ -88,6 +90,7 @@ def seed_demo() -> SeedReport:
     _seed_officers(data["officers"], offices, villages, report)
     _seed_certificates(data, agencies, report)
     _seed_legal_changes(data["legal_changes"], legal_bases, provisions, report)
+    _seed_refresher(report)
     return report
 
 
@@ -201,6 +204,20 @@ def _seed_legal_changes(rows, legal_bases, provisions, report) -> None:
             )
             report.add("legal changes", True)
         legal_change_apply(change, user=reviewer)  # once: a change already applied is left as it is
+
+
+def _seed_refresher(report) -> None:
+    """HR (`sdm`) has asked `petugas1` for a refresher of the Polri course after UU 1/2026, so My
+    learning shows one; the other holders on HR's page are left for HR to try (idempotent)."""
+    change = LegalChange.objects.filter(instrument__code="UU-1-2026").first()
+    certificate = Certificate.objects.valid().filter(
+        holder__username="petugas1", course__slug=demo_certificates.POLRI
+    ).first()
+    if change is None or certificate is None:
+        return
+    hr = get_user_model().objects.filter(username="sdm").first()
+    result = refreshers_require(certificates=[certificate], change=change, by=hr)
+    report.add("refreshers", bool(result.created))
 
 
 def _seed_agencies(rows, report) -> dict[str, Agency]:

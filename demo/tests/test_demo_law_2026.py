@@ -124,3 +124,11 @@ def test_the_curriculum_dates_what_may_have_changed_and_labels_citations():
     bases = {b["code"]: b for b in data["legal_bases"]}
     assert bases["UU-1-2023"]["title"].endswith("Kitab Undang-Undang Hukum Pidana")
     assert "UU-1-2026" in bases
+
+
+def test_the_demo_officer_sees_a_refresher_of_the_changed_modules_only(seeded, client):
+    client.force_login(User.objects.get(username="petugas1"))
+    soup = BeautifulSoup(client.get("/my/learning/").content, "html.parser")
+    notes = soup.select(".refresher-note")
+    assert len(notes) == 1
+    assert [a.get_text(strip=True) for a in notes[0].select("a")] == ["Definisi dan Tindak Pidana Perdagangan Orang"]

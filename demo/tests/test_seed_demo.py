@@ -18,6 +18,7 @@ from courses.models import (
     ModuleProgress,
     Question,
     QuestionHold,
+    Refresher,
 )
 from lms import roles
 from demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
@@ -77,6 +78,7 @@ def snapshot() -> dict[str, int]:
         "legal change items": LegalChangeItem.objects.count(),
         "content reviews": ContentReview.objects.count(),
         "question holds": QuestionHold.objects.count(),
+        "refreshers": Refresher.objects.count(),
         "provision revisions": Revision.objects.filter(
             content_type__app_label="lms", content_type__model="legalprovision"
         ).count(),
