@@ -18,7 +18,6 @@ from wagtail.models import Page, Site
 
 from certificates.models import Certificate
 from certificates.refreshers import refreshers_require
-from courses.blocks import LegalCitationBlock
 from courses.models import Choice, CoursePage, CourseIndexPage, ModulePage, Question
 from demo import certificates as demo_certificates
 from lms import roles
@@ -233,10 +232,8 @@ def _seed_agencies(rows, report) -> dict[str, Agency]:
 
 
 def _citation(value: dict, provisions: dict[str, LegalProvision]) -> dict:
-    provision = provisions[value["provision"]]
-    if "provision" not in LegalCitationBlock.base_blocks:  # TEMP until feat/legal-core's citation block lands
-        return {"legal_basis": provision.legal_basis, "article": provision.label, "text": value["text"] or provision.text}
-    return {"provision": provision, "mode": value["mode"], "text": value["text"]}
+    """A citation block's value: "quote" shows the provision's stored wording, "summary" the text given."""
+    return {"provision": provisions[value["provision"]], "mode": value["mode"], "text": value["text"]}
 
 
 def _lesson_body(blocks: list[dict], provisions: dict[str, LegalProvision]) -> list[tuple]:
@@ -293,7 +290,6 @@ def _seed_module(course, data, legal_bases, provisions, report) -> ModulePage | 
             points=question_data.get("points", 1),
             explanation=question_data.get("explanation", ""),
             legal_basis=legal_bases.get(question_data.get("legal_basis") or ""),
-            provision=", ".join(provisions[key].label for key in question_data.get("provisions", [])),
         )
         question.choices = [Choice(text=c["text"], is_correct=c["correct"]) for c in question_data["choices"]]
         question.provisions = [provisions[key] for key in question_data.get("provisions", [])]
