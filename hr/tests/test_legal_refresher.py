@@ -10,11 +10,13 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateStatus, RevocationReason
+from certificates.refreshers import refreshers_require
 from certificates.services import certificate_issue
 from certificates.subjects import Subject
 from certificates.tests.factories import make_program
@@ -300,3 +302,16 @@ class TestRefresher:
         assert first.created and not again.created and first.refresher.pk == again.refresher.pk
         done = set(ModuleProgress.objects.filter(user=budi, completed_at__isnull=False).values_list("module_id", flat=True))
         assert done == {world["modules"][0].pk, world["modules"][2].pk}
+
+
+def test_a_reminder_that_could_not_be_queued_goes_out_with_the_daily_run(world, law):
+    change = record_change(law)
+    certificate = Certificate.objects.get(holder=world["holders"]["sari"], course=world["course"])
+    refreshers_require(certificates=[certificate], change=change, by=None)  # no commit: the task was never queued
+    assert mail.outbox == []
+    out = io.StringIO()
+    call_command("send_expiry_reminders", stdout=out)
+    assert "Sent 1 refresher reminder(s)." in out.getvalue()
+    assert mail.outbox[0].to == [world["holders"]["sari"].email]
+    call_command("send_expiry_reminders", stdout=io.StringIO())
+    assert len(mail.outbox) == 1  # once

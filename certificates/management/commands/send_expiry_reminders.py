@@ -1,9 +1,11 @@
-"""Daily: email holders whose certificates expire in 30 and in 7 days (once per threshold)."""
+"""Daily: email holders whose certificates expire in 30 and in 7 days (once per threshold), and officers
+whose refresher reminder has not gone out yet (its task could not be queued, or its send failed)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.refreshers import refresher_reminders_send
 from certificates.reminders import expiry_reminders_send
 
 
@@ -22,3 +24,4 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must look like 2026-11-23, not {date!r}.") from None
         sent = expiry_reminders_send(today=today)
         self.stdout.write(f"Sent {sent} expiry reminder(s).")
+        self.stdout.write(f"Sent {refresher_reminders_send()} refresher reminder(s).")
