@@ -63,7 +63,7 @@ def _pdf_signature(certificate: Certificate) -> dict | None:
         "certificate_serial": certificate.pdf_signer_serial,
         "certificate_sha256": certificate.pdf_signer_fingerprint,
         "bsre": certificate.pdf_signer_bsre,
-        "signed_at": certificate.pdf_signed_at.isoformat(),
+        "signed_at": timezone.localtime(certificate.pdf_signed_at).isoformat(),
     }
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -155,8 +156,11 @@ def test_signed_pdf_is_qpdf_clean_and_keeps_its_pdfa_3u_identification(certifica
     xmp = reader.xmp_metadata.rdf_root.toxml()
     assert xmp.count('pdfaid:part="3"') == 1 and 'pdfaid:conformance="U"' in xmp
     # PDF/A: the document information dictionary agrees with the XMP metadata.
-    assert f'pdf:Producer="{reader.metadata.producer}"' in xmp
-    assert reader.metadata.title and reader.metadata.title in xmp
+    info = reader.metadata
+    assert f'pdf:Producer="{info.producer}"' in xmp
+    assert f'pdf:Keywords="{info["/Keywords"]}"' in xmp and f'xmp:CreatorTool="{info.creator}"' in xmp
+    for value in (info.title, info.author, info.subject):
+        assert value and f">{value}</rdf:li>" in xmp
     # The page is still what WeasyPrint drew: text and a readable QR code.
     assert "Budi Santoso" in page_text(reader)
     assert decode_qr_codes(reader) == [certificate.verification_url]
@@ -277,8 +281,9 @@ def test_the_record_says_who_signed_and_the_verify_page_and_json_show_it(client,
         "certificate_serial": certificate.pdf_signer_serial,
         "certificate_sha256": fingerprint,
         "bsre": False,
-        "signed_at": certificate.pdf_signed_at.isoformat(),
+        "signed_at": timezone.localtime(certificate.pdf_signed_at).isoformat(),
     }
+    assert data["pdf_signature"]["signed_at"].endswith("+07:00")  # Jakarta time, as the site shows
 
 
 def test_the_verify_page_of_an_unsigned_pdf_says_it_is_not_signed(client, certificate):
