@@ -320,7 +320,10 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
             **_signature_fields(signed),
         )
         certificate.refresh_from_db()
-        log(instance=certificate, action="certificates.render", user=None, data={"sha256": sha256})
+        log(
+            instance=certificate, action="certificates.render", user=None,
+            data={"sha256": sha256, "signer_sha256": certificate.pdf_signer_fingerprint or None},
+        )
     if old_name and old_name != name:
         default_storage.delete(old_name)
     verification_forget(certificate.code)

@@ -26,6 +26,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from wagtail.models import ModelLogEntry
 
 from certificates import checks, demo_signing, signing
 from certificates.models import Certificate
@@ -116,6 +117,13 @@ def test_a_signed_pdf_validates_intact_whole_and_trusted_with_the_demo_ca_as_roo
     # PAdES (not the legacy adbe.pkcs7.detached), added as an incremental update to WeasyPrint's document.
     assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert embedded.signed_revision == 1
+    # PAdES baseline B-B: the ESS signing-certificate-v2 attribute names the signer's certificate;
+    # no CMS signing-time attribute (PAdES forbids it; the time is the signature dictionary's /M).
+    attributes = {attribute["type"].native: attribute for attribute in embedded.signer_info["signed_attrs"]}
+    assert set(attributes) == {"content_type", "message_digest", "signing_certificate_v2"}
+    [cert_id] = attributes["signing_certificate_v2"]["values"][0]["certs"]
+    assert cert_id["cert_hash"].native == status.signing_cert.sha256
+    assert "/M" in embedded.sig_object
 
 
 def test_an_rsa_4096_key_signs_too(certificate, settings, tmp_path):
@@ -265,6 +273,8 @@ def test_the_record_says_who_signed_and_the_verify_page_and_json_show_it(client,
     assert certificate.pdf_signer_fingerprint == fingerprint
     assert not certificate.pdf_signer_bsre
     assert abs(certificate.pdf_signed_at - certificate.rendered_at) < datetime.timedelta(seconds=5)
+    entry = ModelLogEntry.objects.for_instance(certificate).get(action="certificates.render")
+    assert entry.data == {"sha256": certificate.pdf_sha256, "signer_sha256": fingerprint}  # the audit trail names the key
 
     page = client.get(f"/verify/{certificate.code}/").content.decode()
     assert f"Ditandatangani secara elektronik oleh {demo_signing.DEMO_SIGNER_NAME} ({demo_signing.DEMO_ORGANIZATION})" in page
