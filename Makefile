@@ -16,12 +16,19 @@ SITE_URL ?= $(PUBLIC_BASE_URL)
 # pytest-django prefers $DJANGO_SETTINGS_MODULE over pytest.ini, so an
 # exported development value would silently run the tests on dev settings.
 DEV := DJANGO_SETTINGS_MODULE=lms.settings.dev
+# The key that signs the certificate PDFs (README "Signed certificate PDFs"): the self-made
+# DEMO key, made by `setup`, unless CERTIFICATE_SIGNING_P12 names another PKCS#12 file;
+# `make run CERTIFICATE_SIGNING_P12=` renders unsigned PDFs.
+DEMO_SIGNING_P12 := $(abspath var/demo-signing.p12)
+CERTIFICATE_SIGNING_P12 ?= $(DEMO_SIGNING_P12)
+CERTIFICATE_SIGNING_P12_PASSWORD ?= pimpasa-demo
+SIGNING := CERTIFICATE_SIGNING_P12='$(CERTIFICATE_SIGNING_P12)' CERTIFICATE_SIGNING_P12_PASSWORD='$(CERTIFICATE_SIGNING_P12_PASSWORD)'
 # ... and the development server, its task worker and the demo seed (which renders
-# the demo PDFs) all print the address of this HOST and PORT.
-SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL)
+# the demo PDFs) all print the address of this HOST and PORT, and sign with the same key.
+SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL) $(SIGNING)
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install system-deps messages-compile messages npm setup run worker test e2e check clean-db serve rqworker prod-env
+.PHONY: help install system-deps messages-compile messages npm signing-key setup run worker test e2e check clean-db serve rqworker prod-env
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -73,7 +80,11 @@ $(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lo
 
 npm: $(A11Y)/node_modules/.package-lock.json
 
-setup: install messages-compile
+# The demo signing key (idempotent: kept while valid), when the demo key is the one configured.
+signing-key: install
+	$(if $(filter $(DEMO_SIGNING_P12),$(CERTIFICATE_SIGNING_P12)),$(DEV) $(PY) manage.py create_demo_signing_certificate --output '$(DEMO_SIGNING_P12)' --password '$(CERTIFICATE_SIGNING_P12_PASSWORD)',@true)
+
+setup: install messages-compile signing-key
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(SERVE) $(PY) manage.py seed_demo
 	$(SERVE) $(PY) manage.py rerender_certificates --stale
@@ -94,7 +105,7 @@ run: setup
 	kill -0 $$server 2>/dev/null || echo "make run: the web server stopped; stopping the task worker" >&2; \
 	exit 1
 
-worker: install
+worker: install signing-key
 	$(SERVE) $(PY) manage.py db_worker --queue-name '*'
 
 # The layers of the code (.importlinter, README "Where the code lives"); --no-cache keeps

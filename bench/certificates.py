@@ -1,4 +1,5 @@
-"""Certificate rendering: the project's way against a naive fresh WeasyPrint call per certificate.
+"""Certificate rendering: the project's way against a naive fresh WeasyPrint call per certificate,
+and unsigned against signed (PAdES, certificates/signing.py) in the same run.
 
     DJANGO_SETTINGS_MODULE=lms.settings.test .venv/bin/python bench/certificates.py [--count 200] [--rss-renders 500]
 
@@ -9,6 +10,11 @@ continues to `rss-renders` renders to watch the worker's memory, then renders
 stylesheet inline and a fresh font configuration each time). Both produce
 the same one-page PDF/A-3u from the same HTML. Prints medians (ms), their
 ratio, PDF sizes and RSS after 50 and after `rss-renders` renders.
+
+Signing: `count` more certificates, each rendered unsigned and rendered and
+signed (the order alternating, so drift in the machine's load falls on both),
+with a demo key made for the run (ECDSA P-256, as `make run` uses); prints both
+medians and their ratio (the aim: signed at most 1.5 times unsigned).
 
 No database is needed: certificate records are built in memory; the logo
 and signature are PNG files in a temporary MEDIA_ROOT, as Wagtail
@@ -37,7 +43,7 @@ from django.conf import settings  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from certificates import rendering  # noqa: E402
+from certificates import demo_signing, rendering, signing  # noqa: E402
 from certificates.codes import code_generate  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING  # noqa: E402
@@ -184,6 +190,8 @@ def main():
         naive_ms.append((time.perf_counter() - started) * 1000)
         naive_size = len(pdf)
 
+    unsigned_ms, signed_ms, signed_size = sign_rounds(records[: args.count], media_root)
+
     project_median, naive_median = statistics.median(project_ms), statistics.median(naive_ms)
     print(f"certificates rendered:      {args.count} project way, {args.count} naive ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
     print(f"project median:             {project_median:.1f} ms   (first render incl. warm-up {project_ms[0]:.0f} ms; p90 {statistics.quantiles(project_ms, n=10)[-1]:.1f} ms)")
@@ -193,6 +201,40 @@ def main():
     print(f"worker RSS:                 {rss.get(50, float('nan')):.1f} MB after 50 renders, "
           f"{rss.get(args.rss_renders, float('nan')):.1f} MB after {args.rss_renders} "
           f"(growth {rss.get(args.rss_renders, 0) - rss.get(50, 0):+.1f} MB)")
+    unsigned_median, signed_median = statistics.median(unsigned_ms), statistics.median(signed_ms)
+    print(f"unsigned median:            {unsigned_median:.1f} ms   (p90 {statistics.quantiles(unsigned_ms, n=10)[-1]:.1f} ms)")
+    print(f"signed median:              {signed_median:.1f} ms   (render + PAdES signature; p90 {statistics.quantiles(signed_ms, n=10)[-1]:.1f} ms; "
+          f"first incl. pyHanko import {signed_ms[0]:.0f} ms)")
+    print(f"signed / unsigned:          {signed_median / unsigned_median:.2f}x   (aim: at most 1.50x)")
+    print(f"signed PDF size:            {signed_size / 1024:.1f} KB")
+
+
+def sign_rounds(records, media_root: Path):
+    """Each certificate rendered unsigned and rendered and signed, alternating which goes first."""
+    key_path = media_root / "demo-signing.p12"
+    key_path.write_bytes(demo_signing.make_signing_files().p12)
+    unsigned_ms, signed_ms, size = [], [], 0
+
+    def unsigned(certificate):
+        settings.CERTIFICATE_SIGNING_P12 = ""
+        started = time.perf_counter()
+        rendering.render_certificate_pdf(certificate, TEMPLATE)
+        unsigned_ms.append((time.perf_counter() - started) * 1000)
+
+    def signed(certificate):
+        nonlocal size
+        settings.CERTIFICATE_SIGNING_P12 = str(key_path)
+        settings.CERTIFICATE_SIGNING_P12_PASSWORD = demo_signing.DEMO_PASSWORD
+        started = time.perf_counter()
+        pdf = signing.sign_pdf(rendering.render_certificate_pdf(certificate, TEMPLATE).content)
+        signed_ms.append((time.perf_counter() - started) * 1000)
+        size = len(pdf.content)
+
+    for index, certificate in enumerate(records):
+        for step in (unsigned, signed) if index % 2 else (signed, unsigned):
+            step(certificate)
+    settings.CERTIFICATE_SIGNING_P12 = ""
+    return unsigned_ms, signed_ms, size
 
 
 if __name__ == "__main__":

@@ -8,4 +8,4 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         # Inside ready(): the receivers import the models, which are not importable before the app registry is.
-        from certificates import receivers  # noqa: F401
+        from certificates import checks, receivers  # noqa: F401

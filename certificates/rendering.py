@@ -39,6 +39,7 @@ from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from certificates import signing
 from certificates.codes import code_display
 from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING, DEFAULT_TITLE, fill_placeholders
 
@@ -334,6 +335,7 @@ def certificate_context(certificate, template) -> dict:
         "verification_url": certificate.verification_url,
         "qr_url": qr_data_url(certificate.verification_url),
         "code_display": code_display(certificate.code),
+        "signature_statement": signing.signature_statement(signing.configured_identity()),
         "pdf_subject": _("Sertifikat %(title)s atas nama %(name)s, nomor seri %(serial)s")
         % {"title": certificate.title, "name": certificate.holder_name, "serial": certificate.serial},
     }

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from certificates import signing
 from certificates.codes import code_normalize
 from certificates.models import (
     Certificate,
@@ -58,6 +59,23 @@ def verification_payload(certificate: Certificate, today: datetime.date | None =
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
         "revoked_on": revoked_on.isoformat() if revoked_on else None,
         "revocation_reason": certificate.revocation_reason or None,
+        "pdf_signed": certificate.pdf_signed,
+        "pdf_signature": _pdf_signature(certificate),
+    }
+
+
+def _pdf_signature(certificate: Certificate) -> dict | None:
+    """Who signed the stored PDF (PAdES), or None when it is unsigned or not rendered yet."""
+    if not certificate.pdf_signed:
+        return None
+    return {
+        "signer": certificate.pdf_signer_name,
+        "organization": certificate.pdf_signer_organization,
+        "issuer": certificate.pdf_signer_issuer,
+        "certificate_serial": certificate.pdf_signer_serial,
+        "certificate_sha256": certificate.pdf_signer_fingerprint,
+        "bsre": certificate.pdf_signer_bsre,
+        "signed_at": timezone.localtime(certificate.pdf_signed_at).isoformat(),
     }
 
 
@@ -282,11 +300,16 @@ def officers_awaiting_certificate(*, subject: Subject, office=None, today: datet
 
 
 def certificates_with_stale_pdf():
-    """Unrevoked certificates with a PDF that is outdated or prints another address than PUBLIC_BASE_URL."""
+    """Unrevoked certificates with a PDF that is outdated, prints another address than PUBLIC_BASE_URL,
+    or is signed otherwise than the installation signs now (unsigned where signing is on, another key, ...)."""
     return (
         Certificate.objects.filter(revoked_at__isnull=True)
         .exclude(pdf="")
-        .filter(Q(pdf_outdated=True) | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL))
+        .filter(
+            Q(pdf_outdated=True)
+            | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL)
+            | ~Q(pdf_signer_fingerprint=signing.configured_fingerprint())
+        )
     )
 
 

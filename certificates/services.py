@@ -8,6 +8,7 @@ they are sequential without gaps even when many workers issue at once.
 """
 
 import datetime
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
+from certificates import signing
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
 from certificates.selectors import (
     certificates_governed_by,
@@ -353,6 +355,25 @@ def _pdf_file_name(certificate: Certificate) -> str:
     return f"{certificate.serial.replace('/', '-')}-{secrets.token_hex(8)}.pdf"
 
 
+def _signature_fields(signed: signing.SignedPdf) -> dict:
+    """The record's account of the PDF's signature (all empty when unsigned)."""
+    identity = signed.identity
+    if identity is None:
+        return {
+            "pdf_signed_at": None, "pdf_signer_name": "", "pdf_signer_organization": "", "pdf_signer_issuer": "",
+            "pdf_signer_serial": "", "pdf_signer_fingerprint": "", "pdf_signer_bsre": False,
+        }
+    return {
+        "pdf_signed_at": signed.signed_at,
+        "pdf_signer_name": identity.common_name[:200],
+        "pdf_signer_organization": identity.organization[:200],
+        "pdf_signer_issuer": identity.issuer[:300],
+        "pdf_signer_serial": identity.serial[:64],
+        "pdf_signer_fingerprint": identity.fingerprint,
+        "pdf_signer_bsre": identity.is_bsre,
+    }
+
+
 def certificate_render(*, certificate: Certificate) -> Certificate:
     """Render the PDF from the record and store it with its SHA-256; the record itself is untouched.
 
@@ -373,18 +394,24 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         # date (on this instance only; the record is not written here).
         certificate.signatory = signatory_for(template=template, agency_id=certificate.agency_id, day=certificate.issued_on)
     rendered = render_certificate_pdf(certificate, template)
+    signed = signing.sign_pdf(rendered.content)  # unchanged when the installation configures no signing key
+    sha256 = hashlib.sha256(signed.content).hexdigest()
     old_name = certificate.pdf.name
     name = default_storage.save(
-        certificate.pdf.field.generate_filename(certificate, _pdf_file_name(certificate)), ContentFile(rendered.content)
+        certificate.pdf.field.generate_filename(certificate, _pdf_file_name(certificate)), ContentFile(signed.content)
     )
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(
-            pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False,
+            pdf=name, pdf_sha256=sha256, rendered_at=timezone.now(), pdf_outdated=False,
             pdf_base_url=base_url,
             render_requested_at=None, render_task_id="",
+            **_signature_fields(signed),
         )
         certificate.refresh_from_db()
-        log(instance=certificate, action="certificates.render", user=None, data={"sha256": rendered.sha256})
+        log(
+            instance=certificate, action="certificates.render", user=None,
+            data={"sha256": sha256, "signer_sha256": certificate.pdf_signer_fingerprint or None},
+        )
     if old_name and old_name != name:
         default_storage.delete(old_name)
     verification_forget(certificate.code)

@@ -21,6 +21,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from certificates import signing
+
 
 class Program(index.Indexed, ClusterableModel):
     """A learning path: an ordered set of required courses with its own certificate."""
@@ -256,6 +258,21 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("PUBLIC_BASE_URL saat PDF dirender; PDF untuk alamat lain dirender ulang saat diminta."),
     )
+    # The PAdES signature of the stored PDF (certificates/signing.py), as it was when rendered.
+    pdf_signed_at = models.DateTimeField(
+        _("PDF ditandatangani pada"), null=True, blank=True, help_text=_("Kosong: PDF tidak ditandatangani.")
+    )
+    pdf_signer_name = models.CharField(_("penanda tangan PDF"), max_length=200, blank=True)
+    pdf_signer_organization = models.CharField(_("organisasi penanda tangan PDF"), max_length=200, blank=True)
+    pdf_signer_issuer = models.CharField(_("penerbit sertifikat penanda tangan"), max_length=300, blank=True)
+    pdf_signer_serial = models.CharField(_("nomor seri sertifikat penanda tangan"), max_length=64, blank=True)
+    pdf_signer_fingerprint = models.CharField(
+        _("sidik jari SHA-256 sertifikat penanda tangan"),
+        max_length=64,
+        blank=True,
+        help_text=_("Kunci penanda tangan saat PDF dirender; PDF dengan kunci lain dirender ulang saat diminta."),
+    )
+    pdf_signer_bsre = models.BooleanField(_("sertifikat BSrE"), default=False)
     # The render lease: when a render was last asked of the worker (or started there), and its task.
     # A PDF that is missing or outdated with no live lease is asked for again by
     # `manage.py sweep_outdated_pdfs` (certificates.services.certificates_render_sweep).
@@ -360,12 +377,23 @@ class Certificate(models.Model):
     def pdf_ready(self) -> bool:
         """A current PDF exists (it may still be re-rendered; the file name is only a promise).
 
-        Current means: not outdated by a template change, and rendered for this
-        deployment's PUBLIC_BASE_URL. A PDF whose QR code and link point at
-        another address (`make run` on another port, a corrected base URL) would
-        print dead links, so it is treated as missing and rendered again.
+        Current means: not outdated by a template change, rendered for this
+        deployment's PUBLIC_BASE_URL, and signed as this deployment signs now. A PDF
+        whose QR code and link point at another address (`make run` on another port,
+        a corrected base URL) would print dead links, and one signed with another key
+        (or unsigned, where signing is now on) would not say what the installation
+        stands behind; either is treated as missing and rendered again.
         """
-        return bool(self.pdf) and not self.pdf_outdated and self.pdf_base_url == settings.PUBLIC_BASE_URL
+        return (
+            bool(self.pdf)
+            and not self.pdf_outdated
+            and self.pdf_base_url == settings.PUBLIC_BASE_URL
+            and self.pdf_signer_fingerprint == signing.configured_fingerprint()
+        )
+
+    @property
+    def pdf_signed(self) -> bool:
+        return bool(self.pdf) and self.pdf_signed_at is not None
 
 
 class ExpiryReminder(models.Model):

@@ -282,6 +282,8 @@ def test_json_for_a_valid_certificate_has_exactly_the_public_fields(client, vali
         "expires_on": valid.expires_on.isoformat(),
         "revoked_on": None,
         "revocation_reason": None,
+        "pdf_signed": False,
+        "pdf_signature": None,
     }
 
 

@@ -356,6 +356,11 @@ CERTIFICATES = {
     # Bundles of up to this many certificates are built in the request; larger ones by the worker.
     "BUNDLE_SYNC_MAX": int(os.environ.get("CERTIFICATE_BUNDLE_SYNC_MAX", "25")),
 }
+# The PAdES signature on certificate PDFs (certificates/signing.py): a PKCS#12 file with the
+# signing key and certificate, and its password. Unset: PDFs are not signed. `make run` uses the
+# self-made demo key (`manage.py create_demo_signing_certificate`); README "Production" says more.
+CERTIFICATE_SIGNING_P12 = os.environ.get("CERTIFICATE_SIGNING_P12", "").strip()
+CERTIFICATE_SIGNING_P12_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_P12_PASSWORD", "")
 # WeasyPrint logs every rendering step at INFO; keep the worker's log for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 

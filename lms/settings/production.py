@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
+from lms.pkcs12 import Pkcs12Error, load_pkcs12  # noqa: E402
+
 from .base import *  # noqa: E402,F403
 
 # --- The address printed on every certificate (QR code and link). Paper lives for
@@ -23,6 +25,18 @@ if _parts.scheme != "https" or not _parts.hostname or _parts.query or _parts.fra
 PUBLIC_BASE_URL = _public_base_url.rstrip("/")
 if not os.environ.get("SITE_URL"):
     WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL  # the admin's links in emails, unless SITE_URL names another
+
+# --- The key that signs certificate PDFs (optional). Configured but unreadable is a
+# deployment mistake: refuse to start, rather than render unsigned PDFs or fail each render.
+if CERTIFICATE_SIGNING_P12:  # noqa: F405
+    try:
+        load_pkcs12(CERTIFICATE_SIGNING_P12, CERTIFICATE_SIGNING_P12_PASSWORD)  # noqa: F405
+    except Pkcs12Error as error:
+        raise ImproperlyConfigured(
+            f"CERTIFICATE_SIGNING_P12 is set, but the signing key cannot be loaded: {error}. "
+            "Fix the path or CERTIFICATE_SIGNING_P12_PASSWORD, or unset CERTIFICATE_SIGNING_P12 "
+            "to issue unsigned PDFs."
+        ) from None
 
 # --- Static files: hashed names (cache forever) and pre-compressed copies, both
 # written by `collectstatic`; WhiteNoise serves them with far-future headers.

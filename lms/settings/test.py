@@ -21,3 +21,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Unsigned unless a test configures a key (certificates/tests/test_signing.py), whatever the shell exported.
+CERTIFICATE_SIGNING_P12 = ""
+CERTIFICATE_SIGNING_P12_PASSWORD = ""
