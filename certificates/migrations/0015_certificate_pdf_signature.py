@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0009_move_hr_models_to_hr'),
+        ('certificates', '0014_remove_template_signatory_text'),
     ]
 
     operations = [
