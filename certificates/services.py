@@ -9,6 +9,7 @@ they are sequential without gaps even when many workers issue at once.
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -52,12 +53,41 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def holder_snapshot(user) -> tuple[str, str]:
-    """(name, NIP) as HR knows them now; accounts without a profile fall back to the account name."""
+@dataclass(frozen=True)
+class HolderSnapshot:
+    """Who the holder is at issue, as HR knows them; copied onto the certificate and never read live again."""
+
+    name: str
+    nip: str = ""
+    rank: str = ""
+    position: str = ""
+    unit: str = ""
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "holder_name": self.name,
+            "holder_nip": self.nip,
+            "holder_rank": self.rank,
+            "holder_position": self.position,
+            "holder_unit": self.unit,
+        }
+
+
+def holder_snapshot(user) -> HolderSnapshot:
+    """The holder as HR knows them now; accounts without a profile fall back to the account name.
+
+    The unit (unit kerja) is the officer's office.
+    """
     profile = getattr(user, "officer_profile", None)
     if profile is not None:
-        return profile.full_name, profile.nip
-    return user.get_full_name() or user.get_username(), ""
+        return HolderSnapshot(
+            name=profile.full_name,
+            nip=profile.nip,
+            rank=profile.rank,
+            position=profile.position,
+            unit=profile.office.name if profile.office_id else "",
+        )
+    return HolderSnapshot(name=user.get_full_name() or user.get_username())
 
 
 def _legal_basis_text(courses) -> str:
@@ -68,9 +98,11 @@ def _legal_basis_text(courses) -> str:
     return "; ".join(basis.title for basis in seen.values())
 
 
-def _subject_fields(subject: Subject) -> dict:
+def _subject_fields(subject: Subject, *, user, issued_on: datetime.date) -> dict:
+    """What the certificate copies from its course or program, and the holder's period and score in it."""
     if not subject.is_program:
         course = subject.resolve().specific
+        start = courses_api.enrollment_cycle_start(user=user, course=course)
         return {
             "course": course,
             "agency": course.agency,
@@ -78,9 +110,20 @@ def _subject_fields(subject: Subject) -> dict:
             "legal_basis": _legal_basis_text([course]),
             "lesson_hours": course.lesson_hours or 0,
             "validity_months": course.validity_months,
+            "period_start": min(start, issued_on) if start else issued_on,
+            "period_end": issued_on,
+            "score": courses_api.course_score(user=user, course=course),
         }
     program = subject.resolve()
     courses = list(program.courses().prefetch_related("legal_bases"))
+    # The program's period: from the first day of the course certificates that complete it.
+    starts = [
+        start
+        for start in Certificate.objects.valid(issued_on)
+        .filter(holder=user, course__in=courses, period_start__isnull=False)
+        .values_list("period_start", flat=True)
+        if start <= issued_on
+    ]
     return {
         "program": program,
         "agency": program.agency,
@@ -88,6 +131,9 @@ def _subject_fields(subject: Subject) -> dict:
         "legal_basis": _legal_basis_text(courses),
         "lesson_hours": sum(course.lesson_hours or 0 for course in courses),
         "validity_months": program.validity_months,
+        "period_start": min(starts) if starts else issued_on,
+        "period_end": issued_on,
+        "score": None,
     }
 
 
@@ -107,16 +153,15 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
     Returns the holder's current valid certificate if there is one. A new cycle
     starts only after the last certificate expired or was revoked.
     """
-    fields = _subject_fields(subject)
     issued_on = issued_on or timezone.localdate()
-
     latest = Certificate.objects.filter(subject.q(), holder=user).order_by("-cycle").first()
     if latest is not None and latest.status_on(issued_on) == CertificateStatus.VALID:
         return latest
     cycle = latest.cycle + 1 if latest is not None else 1
+    fields = _subject_fields(subject, user=user, issued_on=issued_on)
 
     validity_months = fields.pop("validity_months")
-    holder_name, holder_nip = holder_snapshot(user)
+    holder = holder_snapshot(user)
     agency = fields["agency"]
     try:
         # The savepoint also rolls back the serial counter, so a lost race leaves no gap.
@@ -125,8 +170,7 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
             certificate = Certificate.objects.create(
                 holder=user,
                 cycle=cycle,
-                holder_name=holder_name,
-                holder_nip=holder_nip,
+                **holder.fields(),
                 agency_name=agency.name,
                 issued_on=issued_on,
                 expires_on=add_months(issued_on, validity_months) if validity_months else None,
@@ -397,7 +441,7 @@ def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -
     if subject.resolve() is None:
         raise LookupError(f"Bulk issue for {subject}, which no longer exists.")
     issued = 0
-    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
+    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile__office"):
         certificate_issue(user=user, subject=subject)
         issued += 1
     return issued

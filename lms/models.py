@@ -180,6 +180,9 @@ class OfficerProfile(models.Model):
     )
     full_name = models.CharField(_("nama lengkap"), max_length=200, help_text=_("Nama dengan gelar, seperti di SK."))
     rank = models.CharField(_("pangkat/golongan"), max_length=100, blank=True)
+    position = models.CharField(
+        _("jabatan"), max_length=200, blank=True, help_text=_("Mis. Analis Keimigrasian Ahli Pertama.")
+    )
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.PROTECT, related_name="officers", null=True, blank=True
     )
