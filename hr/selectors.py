@@ -439,16 +439,20 @@ def siasn_date(day: datetime.date) -> str:
 def siasn_records(queryset) -> Iterator[SiasnRecord]:
     """The certificates of `queryset` (e.g. `siasn_queryset()`) as SIASN records, streamed in chunks, one query.
 
-    The course's period is the day it was completed (`issued_on`, the Jakarta date of
-    completion) for both start and end; the organiser is the issuing agency's name as
-    printed on the certificate; `jenisKursusSertipikat` is settings.SIASN_JENIS_KURSUS_SERTIPIKAT.
+    tanggalKursus is the start of the training period (the day the officer enrolled, or reopened
+    the course for a renewal); where an old certificate does not know it, the day of completion.
+    tanggalSelesaiKursus and tahunKursus: the day and year of completion (`period_end`, which is
+    `issued_on`, the Jakarta date the course was completed). The organiser is the issuing agency's
+    name as printed on the certificate; jenisKursusSertipikat is settings.SIASN_JENIS_KURSUS_SERTIPIKAT.
     """
     kind = settings.SIASN_JENIS_KURSUS_SERTIPIKAT
-    for nip, name, title, serial, hours, issued_on, agency_name in queryset.values_list(
-        "holder_nip", "holder_name", "title", "serial", "lesson_hours", "issued_on", "agency_name"
+    for nip, name, title, serial, hours, start, end, issued_on, agency_name in queryset.values_list(
+        "holder_nip", "holder_name", "title", "serial", "lesson_hours", "period_start", "period_end", "issued_on",
+        "agency_name",
     ).iterator(chunk_size=2000):
+        end = end or issued_on
         yield SiasnRecord(
             nip=nip, nama=name, namaKursus=title, nomorSertipikat=serial, jumlahJam=hours,
-            tanggalKursus=issued_on, tanggalSelesaiKursus=issued_on, tahunKursus=issued_on.year,
+            tanggalKursus=start or end, tanggalSelesaiKursus=end, tahunKursus=issued_on.year,
             institusiPenyelenggara=agency_name, jenisKursusSertipikat=kind,
         )
