@@ -329,7 +329,8 @@ def officer_import_template(request):
 @hr_required
 def jp_ledger(request):
     form = JpLedgerForm(request.GET)
-    context = {"form": form, "query": services.query_without_page(request.GET), "target": selectors.jp_target(),
+    # The export links name the year even when the page was asked without one (this year).
+    context = {"form": form, "query": services.query_without_page(form.data), "target": selectors.jp_target(),
                "target_basis": JP_TARGET_BASIS}
     if form.is_valid():  # an invalid filter lists nothing rather than more than was asked for
         arguments = form.ledger_arguments()
@@ -346,7 +347,8 @@ def _jp_export(request, *, kind: str, format: str):
         return redirect(f"{reverse('hr:jp_ledger')}?{request.GET.urlencode()}")
     table = ledger.table(kind=kind, form=form)
     background = format == "xlsx" and table.total > exports.XLSX_INLINE_LIMIT
-    job = services.export_job_create(by=request.user, query=request.GET, format=format, total_rows=table.total,
+    # form.data: the filters with the year filled in, so a background job lists the year HR saw.
+    job = services.export_job_create(by=request.user, query=form.data, format=format, total_rows=table.total,
                                      background=background, kind=kind)
     if background:
         return redirect("hr:export_job", pk=job.pk)

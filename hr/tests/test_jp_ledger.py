@@ -194,6 +194,7 @@ class TestLedgerPage:
         assert "PP Nomor 11 Tahun 2017 tentang Manajemen Pegawai Negeri Sipil, Pasal 203 ayat (4)" in page
         assert "Target: 20 JP" in page
         assert "3 petugas, tahun 2026" in page
+        assert f'href="{reverse("hr:jp_siasn_xlsx")}?tahun=2026"' in page  # the year HR sees, even after New Year
         assert page.index("Budi Santoso") < page.index("Joko Widodo") < page.index("Siti Aminah")
         assert 'href="/hr/jp/"' in client.get(reverse("hr:dashboard")).content.decode()
 
