@@ -20,7 +20,7 @@ def issue_on_course_completed(sender, *, user, course, **kwargs):
 # A completed course's page and its last quiz result show the certificate it earned.
 hooks.register(COMPLETION_NEXT_STEP_HOOK, selectors.certificate_next_step)
 # My learning shows the officer's JP this year against the annual target.
-hooks.register(MY_LEARNING_PANEL_HOOK, selectors.jp_summary_for_officer)
+hooks.register(MY_LEARNING_PANEL_HOOK, selectors.my_learning_jp_panel)
 
 
 @receiver(post_save, sender=Program, dispatch_uid="certificates.choices_on_program_save")

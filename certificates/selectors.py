@@ -321,3 +321,11 @@ def jp_summary_for_officer(*, user, today: datetime.date | None = None) -> JpSum
         earned=Coalesce(Sum("lesson_hours"), 0), courses=Count("pk")
     )
     return JpSummary(year=year, earned=totals["earned"], courses=totals["courses"], target=jp_target())
+
+
+def my_learning_jp_panel(*, user) -> JpSummary | None:
+    """My learning's JP panel, for officers only: the target is theirs, not HR's or a trainer's
+    (the group names are read once per request, so asking costs no query the page did not make)."""
+    if roles.OFFICER not in roles.group_names(user):
+        return None
+    return jp_summary_for_officer(user=user)

@@ -175,6 +175,9 @@ class TestMyLearning:
         page = client.get(reverse("my_learning")).content.decode()
         assert "14 dari 30 JP" in page and "Kurang 16 JP" in page
 
+    def test_not_shown_to_hr(self, world, client, hr):
+        assert "Jam pelajaran (JP)" not in client.get(reverse("my_learning")).content.decode()
+
     def test_in_english(self, world, client):
         client.force_login(world["budi"])
         page = client.get(reverse("my_learning"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
