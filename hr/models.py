@@ -31,6 +31,12 @@ class ExportKind(models.TextChoices):
     SIASN = "siasn", _("Riwayat kursus SIASN")
 
 
+# The start of a download's file name, per kind.
+EXPORT_FILE_STEMS = {
+    ExportKind.REGISTRY: "registri-sertifikat", ExportKind.JP_LEDGER: "rekap-jp", ExportKind.SIASN: "riwayat-kursus-siasn",
+}
+
+
 class ExportJob(RetainedFileRecord):
     """One export of the certificate registry, the JP ledger or its SIASN records, with the filters
     it used; large XLSX files build in the background."""
@@ -63,10 +69,7 @@ class ExportJob(RetainedFileRecord):
     @property
     def filename(self) -> str:
         """The download's name: what it lists and the job number."""
-        stem = {ExportKind.JP_LEDGER: "rekap-jp", ExportKind.SIASN: "riwayat-kursus-siasn"}.get(
-            self.kind, "registri-sertifikat"
-        )
-        return f"{stem}-{self.pk}.{self.format}"
+        return f"{EXPORT_FILE_STEMS[self.kind]}-{self.pk}.{self.format}"
 
     @property
     def percent(self) -> int:

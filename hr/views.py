@@ -18,7 +18,9 @@ from hr import bulk, charts, exports, ledger, officer_import, selectors, service
 from hr.access import hr_required
 from hr.filters import JpLedgerForm, RegistryFilter
 from hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
-from hr.models import BulkVerification, ExportJob, ExportKind, JobStatus, OfficerImport, OfficerImportStatus
+from hr.models import (
+    EXPORT_FILE_STEMS, BulkVerification, ExportJob, ExportKind, JobStatus, OfficerImport, OfficerImportStatus,
+)
 from hr.tabular import TableError
 from hr.uploads import hr_upload_view
 from lms.errors import DomainError
@@ -341,7 +343,9 @@ def jp_ledger(request):
     return render(request, "hr/jp_ledger.html", context)
 
 
-def _jp_export(request, *, kind: str, format: str):
+@hr_required
+def jp_export(request, *, kind: str, format: str):
+    """The ledger (`kind` "jp") or its SIASN records ("siasn") as CSV or Excel; the URL names both."""
     form = JpLedgerForm(request.GET)
     if not form.is_valid():  # never an export of other rows than asked: the page says what is wrong
         return redirect(f"{reverse('hr:jp_ledger')}?{request.GET.urlencode()}")
@@ -352,7 +356,7 @@ def _jp_export(request, *, kind: str, format: str):
                                      background=background, kind=kind)
     if background:
         return redirect("hr:export_job", pk=job.pk)
-    stem = f"{'rekap-jp' if kind == ExportKind.JP_LEDGER else 'riwayat-kursus-siasn'}-{form.cleaned_data['tahun']}"
+    stem = f"{EXPORT_FILE_STEMS[kind]}-{form.cleaned_data['tahun']}"
     if format == "csv":
         response = StreamingHttpResponse(exports.csv_stream(table.header, table.cells),
                                          content_type="text/csv; charset=utf-8")
@@ -360,23 +364,3 @@ def _jp_export(request, *, kind: str, format: str):
         return response
     data = exports.xlsx_bytes(table.header, table.cells, title=table.title)
     return _download(data, exports.XLSX_CONTENT_TYPE, f"{stem}.xlsx")
-
-
-@hr_required
-def jp_export_csv(request):
-    return _jp_export(request, kind=ExportKind.JP_LEDGER, format="csv")
-
-
-@hr_required
-def jp_export_xlsx(request):
-    return _jp_export(request, kind=ExportKind.JP_LEDGER, format="xlsx")
-
-
-@hr_required
-def jp_siasn_csv(request):
-    return _jp_export(request, kind=ExportKind.SIASN, format="csv")
-
-
-@hr_required
-def jp_siasn_xlsx(request):
-    return _jp_export(request, kind=ExportKind.SIASN, format="xlsx")
