@@ -167,6 +167,8 @@ class Dashboard:
     expiring: list[Certificate]
     stalled_count: int
     stalled: list  # courses' Enrollment, with .user.officer_profile and .course
+    jp_year: int
+    jp_below_target: int  # active officers below the JP target this year (/hr/jp/)
 
 
 def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Dashboard:
@@ -222,6 +224,8 @@ def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Da
         expiring=list(expiring[:list_limit]),
         stalled_count=stalled.count(),
         stalled=list(stalled[:list_limit]),
+        jp_year=today.year,
+        jp_below_target=jp_ledger(year=today.year, below_target=True).count(),
     )
 
 

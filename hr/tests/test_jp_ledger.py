@@ -199,7 +199,10 @@ class TestLedgerPage:
         assert "3 petugas, tahun 2026" in page
         assert f'href="{reverse("hr:jp_siasn_xlsx")}?tahun=2026"' in page  # the year HR sees, even after New Year
         assert page.index("Budi Santoso") < page.index("Joko Widodo") < page.index("Siti Aminah")
-        assert 'href="/hr/jp/"' in client.get(reverse("hr:dashboard")).content.decode()
+        dashboard = client.get(reverse("hr:dashboard")).content.decode()
+        assert 'href="/hr/jp/"' in dashboard  # the HR menu
+        assert ('<a href="/hr/jp/?tahun=2026&amp;capaian=kurang">2</a></strong> petugas di bawah target JP tahun 2026'
+                in dashboard)
 
     def test_filters_in_the_url(self, world, client, hr):
         page = client.get(reverse("hr:jp_ledger"), {"tahun": "2026", "provinsi": "Jawa Barat",
