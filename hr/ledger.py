@@ -4,8 +4,8 @@ Shared by the views (CSV, small XLSX) and the background task (large XLSX), whic
 same rows from the query string an `ExportJob` keeps.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from django.http import QueryDict
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program
-from certificates.selectors import jp_certificates, jp_target
+from certificates.selectors import JpSummary, jp_certificates, jp_summary_for_officer, jp_target
 from certificates.subjects import Subject
 from courses import api as courses_api
 from courses.selectors import progress_for_courses
@@ -120,6 +120,7 @@ class OfficerDetail:
     user: object
     courses: list[CourseRow]
     certificates: list[Certificate]  # each with .history: its audit-log entries, oldest first
+    jp: JpSummary  # JP this year against the target
 
 
 def officer_detail(*, user) -> OfficerDetail:
@@ -152,6 +153,7 @@ def officer_detail(*, user) -> OfficerDetail:
         user=user,
         courses=[CourseRow(progress=progress[c.pk], last_attempt=last_by_course.get(c.pk)) for c in courses],
         certificates=certificates,
+        jp=jp_summary_for_officer(user=user),
     )
 
 

@@ -204,6 +204,10 @@ class TestLedgerPage:
         assert ('<a href="/hr/jp/?tahun=2026&amp;capaian=kurang">2</a></strong> petugas di bawah target JP tahun 2026'
                 in dashboard)
 
+    def test_the_officer_page_shows_this_years_jp(self, world, client, hr):
+        page = client.get(reverse("hr:officer", args=[world["budi"].pk])).content.decode()
+        assert "JP tahun 2026" in page and "14 dari 20 JP</a> · Di bawah target" in page
+
     def test_filters_in_the_url(self, world, client, hr):
         page = client.get(reverse("hr:jp_ledger"), {"tahun": "2026", "provinsi": "Jawa Barat",
                                                      "capaian": "kurang"}).content.decode()
