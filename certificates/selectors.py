@@ -6,13 +6,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.codes import code_normalize
-from certificates.models import Certificate, CertificateStatus, CertificateTemplate, ProgramCourse, RevocationReason
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    ProgramCourse,
+    RevocationReason,
+    Signatory,
+)
 from certificates.subjects import Subject
 from courses import api as courses_api
 from lms import roles
@@ -42,7 +49,11 @@ def verification_payload(certificate: Certificate, today: datetime.date | None =
         "serial": certificate.serial,
         "holder_name": certificate.holder_name,
         "nip_masked": mask_nip(certificate.holder_nip),
+        "holder_rank": certificate.holder_rank or None,
+        "holder_unit": certificate.holder_unit or None,
         "title": certificate.title,
+        "period_start": certificate.period_start.isoformat() if certificate.period_start else None,
+        "period_end": certificate.period_end.isoformat() if certificate.period_end else None,
         "agency": certificate.agency_name,
         "issued_on": certificate.issued_on.isoformat(),
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
@@ -182,20 +193,44 @@ class TemplateIndex:
     def for_agencies(cls, agency_ids) -> "TemplateIndex":
         return cls(
             CertificateTemplate.objects.filter(agency_id__in=set(agency_ids)).select_related(
-                "logo", "signature_image", "background_image"
+                "logo", "background_image", "signatory__signature_image", "signatory__stamp_image"
             )
         )
 
     def template_for(self, certificate: Certificate) -> CertificateTemplate | None:
-        if certificate.course_id and ("course", certificate.course_id) in self._by_scope:
-            return self._by_scope[("course", certificate.course_id)]
-        if certificate.program_id and ("program", certificate.program_id) in self._by_scope:
-            return self._by_scope[("program", certificate.program_id)]
-        return self._by_scope.get(("agency", certificate.agency_id))
+        return self.template_for_subject(
+            course_id=certificate.course_id, program_id=certificate.program_id, agency_id=certificate.agency_id
+        )
+
+    def template_for_subject(self, *, course_id, program_id, agency_id) -> CertificateTemplate | None:
+        if course_id and ("course", course_id) in self._by_scope:
+            return self._by_scope[("course", course_id)]
+        if program_id and ("program", program_id) in self._by_scope:
+            return self._by_scope[("program", program_id)]
+        return self._by_scope.get(("agency", agency_id))
 
 
 def template_for_certificate(certificate: Certificate) -> CertificateTemplate | None:
     return TemplateIndex.for_agencies([certificate.agency_id]).template_for(certificate)
+
+
+def template_for_subject(subject: Subject, *, agency) -> CertificateTemplate | None:
+    """The template a new certificate for `subject` (issued by `agency`) will be rendered with."""
+    return TemplateIndex.for_agencies([agency.pk]).template_for_subject(agency_id=agency.pk, **subject.ids())
+
+
+def signatory_for(*, template: CertificateTemplate | None, agency_id: int, day: datetime.date) -> Signatory | None:
+    """Who signs a certificate issued on `day`: the template's signatory if in office that day, else the
+    agency's official in office that day (the most recently appointed); None if nobody was."""
+    if template is not None and template.signatory_id and template.signatory.covers(day):
+        return template.signatory
+    return (
+        Signatory.covering(day)
+        .filter(agency_id=agency_id)
+        .select_related("signature_image", "stamp_image")
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def certificates_governed_by(template: CertificateTemplate):

@@ -26,7 +26,13 @@ from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
-from certificates.selectors import certificates_governed_by, template_for_certificate, verification_forget
+from certificates.selectors import (
+    certificates_governed_by,
+    signatory_for,
+    template_for_certificate,
+    template_for_subject,
+    verification_forget,
+)
 from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from courses import api as courses_api
@@ -98,6 +104,29 @@ def _legal_basis_text(courses) -> str:
     return "; ".join(basis.title for basis in seen.values())
 
 
+def apportion_hours(total: int, weights: list[int]) -> list[int]:
+    """Split `total` JP over items in proportion to their weights (minutes), in whole JP that add up to
+    `total` (largest remainder); equal shares when no weights are known."""
+    if not weights:
+        return []
+    weights = [max(weight or 0, 0) for weight in weights]
+    if not sum(weights):
+        weights = [1] * len(weights)
+    exact = [total * weight / sum(weights) for weight in weights]
+    shares = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - shares[index]), index))
+    for index in by_remainder[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+def _course_syllabus(course) -> list[list]:
+    """[[module title, JP], ...]: the course's JP shared over its modules by their estimated minutes."""
+    modules = courses_api.course_modules_outline(course=course)
+    hours = apportion_hours(course.lesson_hours or 0, [minutes for _title, minutes in modules])
+    return [[title, share] for (title, _minutes), share in zip(modules, hours)]
+
+
 def _subject_fields(subject: Subject, *, user, issued_on: datetime.date) -> dict:
     """What the certificate copies from its course or program, and the holder's period and score in it."""
     if not subject.is_program:
@@ -113,6 +142,7 @@ def _subject_fields(subject: Subject, *, user, issued_on: datetime.date) -> dict
             "period_start": min(start, issued_on) if start else issued_on,
             "period_end": issued_on,
             "score": courses_api.course_score(user=user, course=course),
+            "syllabus": _course_syllabus(course),
         }
     program = subject.resolve()
     courses = list(program.courses().prefetch_related("legal_bases"))
@@ -134,6 +164,8 @@ def _subject_fields(subject: Subject, *, user, issued_on: datetime.date) -> dict
         "period_start": min(starts) if starts else issued_on,
         "period_end": issued_on,
         "score": None,
+        # A program adds no JP of its own: it lists, and totals, the JP of its courses.
+        "syllabus": [[course.title, course.lesson_hours or 0] for course in courses],
     }
 
 
@@ -163,6 +195,8 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
     validity_months = fields.pop("validity_months")
     holder = holder_snapshot(user)
     agency = fields["agency"]
+    template = template_for_subject(subject, agency=agency)
+    signatory = signatory_for(template=template, agency_id=agency.pk, day=issued_on)
     try:
         # The savepoint also rolls back the serial counter, so a lost race leaves no gap.
         with transaction.atomic():
@@ -171,10 +205,13 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
                 holder=user,
                 cycle=cycle,
                 **holder.fields(),
+                signatory=signatory,
                 agency_name=agency.name,
                 issued_on=issued_on,
                 expires_on=add_months(issued_on, validity_months) if validity_months else None,
-                serial=serial_format(agency_code=agency.code, year=issued_on.year, number=number),
+                serial=serial_format(
+                    agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format
+                ),
                 serial_year=issued_on.year,
                 serial_number=number,
                 code=code_generate(),
@@ -326,9 +363,16 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     # processes, which never render, should not load it.
     from certificates.rendering import render_certificate_pdf
 
-    certificate = Certificate.objects.select_related("agency__logo").get(pk=certificate.pk)
+    certificate = Certificate.objects.select_related(
+        "agency__logo", "signatory__signature_image", "signatory__stamp_image"
+    ).get(pk=certificate.pk)
     base_url = settings.PUBLIC_BASE_URL  # the address its QR code and link print (Certificate.verification_url)
-    rendered = render_certificate_pdf(certificate, template_for_certificate(certificate))
+    template = template_for_certificate(certificate)
+    if certificate.signatory_id is None:
+        # Issued before signatories were recorded: printed with the official in office on its issue
+        # date (on this instance only; the record is not written here).
+        certificate.signatory = signatory_for(template=template, agency_id=certificate.agency_id, day=certificate.issued_on)
+    rendered = render_certificate_pdf(certificate, template)
     old_name = certificate.pdf.name
     name = default_storage.save(
         certificate.pdf.field.generate_filename(certificate, _pdf_file_name(certificate)), ContentFile(rendered.content)
@@ -414,6 +458,11 @@ def certificates_render_sweep(*, now=None) -> int:
             raise queueing.QueueUnavailable()
         enqueued += 1
     return enqueued
+
+
+def signatory_changed(*, signatory) -> int:
+    """A corrected name, NIP or signature image shows on the PDFs it signed when they are next asked for."""
+    return Certificate.objects.filter(signatory=signatory, pdf_outdated=False).update(pdf_outdated=True)
 
 
 def certificate_template_changed(*, template) -> int:

@@ -10,3 +10,4 @@ from certificates.models.records import (  # noqa: F401
 )
 from certificates.models.bundles import BundleFormat, BundleStatus, CertificateBundle  # noqa: F401
 from certificates.models.templates import CertificateTemplate  # noqa: F401
+from certificates.models.signatories import OfficialIdKind, Signatory  # noqa: F401

@@ -192,7 +192,7 @@ class Certificate(models.Model):
     holder_rank = models.CharField(_("pangkat/golongan pemegang"), max_length=100, blank=True)
     holder_position = models.CharField(_("jabatan pemegang"), max_length=200, blank=True)
     holder_unit = models.CharField(_("unit kerja pemegang"), max_length=200, blank=True)
-    title = models.CharField(_("judul"), max_length=255)
+    title = models.CharField(_("judul"), max_length=500)
     agency_name = models.CharField(_("nama instansi"), max_length=200)
     legal_basis = models.TextField(_("dasar hukum"), blank=True)
     lesson_hours = models.PositiveSmallIntegerField(_("jam pelajaran (JP)"), default=0)
@@ -204,6 +204,22 @@ class Certificate(models.Model):
         _("moda pembelajaran"), max_length=10, choices=TrainingMode.choices, default=TrainingMode.ONLINE
     )
     score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    signatory = models.ForeignKey(
+        "certificates.Signatory",
+        verbose_name=_("penandatangan"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+        help_text=_("Pejabat yang menandatangani pada tanggal terbit; tetap walau jabatannya berganti."),
+    )
+    syllabus = models.JSONField(
+        _("daftar materi"),
+        default=list,
+        blank=True,
+        help_text=_("Modul (atau kursus, untuk program) dan JP-nya saat terbit: [[judul, JP], ...]."),
+    )
 
     issued_on = models.DateField(_("tanggal terbit"))
     expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True)

@@ -57,7 +57,9 @@ def make_certificate(
         expires_on=expires_on,
         period_start=issued_on,
         period_end=issued_on,
-        serial=serial_format(agency_code=agency.code, year=issued_on.year, number=number),
+        serial=serial_format(
+            agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format
+        ),
         serial_year=issued_on.year,
         serial_number=number,
         code=code_generate(),
