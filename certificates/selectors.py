@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from certificates import signing
 from certificates.codes import code_normalize
@@ -392,3 +394,78 @@ def legal_impact_of_provision(provision, *, agency_ids=None) -> LegalImpactRepor
     return LegalImpactReport(
         changes=changes, content=content, holders=legal_impact_holders(content, cutoff), issued_until=cutoff, reviews={}
     )
+
+
+# --- Jam pelajaran (JP) per year ------------------------------------------------------
+# PP 11/2017 Pasal 203 ayat (4): every civil servant is to get at least 20 JP of competency
+# development a year. The target itself is settings.JP_ANNUAL_TARGET.
+JP_TARGET_BASIS = _("PP Nomor 11 Tahun 2017 tentang Manajemen Pegawai Negeri Sipil, Pasal 203 ayat (4)")
+
+
+def jp_target() -> int:
+    return settings.JP_ANNUAL_TARGET
+
+
+def jp_certificates(*, year: int, agency=None):
+    """The certificates whose hours (`lesson_hours`) count as JP earned in `year`.
+
+    - Course certificates only: a program certificate adds no JP of its own (its hours
+      are its courses', each already counted by the course's certificate), so a course
+      that is also part of a program is counted once.
+    - Revoked certificates never count; expired ones do: JP is earned when the course is
+      completed, whatever happens to the certificate's validity later.
+    - The year is the Jakarta year of completion. `issued_on` is that local date:
+      `certificate_issue` takes `timezone.localdate()` when the course completes, so a course
+      finished at 00:30 on 1 January in Jakarta (17:30 UTC the day before) counts for the new year.
+    - `agency`: only courses of that agency (the organiser), e.g. "JP delivered by Polri".
+    """
+    certificates = Certificate.objects.filter(
+        course__isnull=False, revoked_at__isnull=True, issued_on__year=year
+    )
+    if agency is not None:
+        certificates = certificates.filter(agency=agency)
+    return certificates
+
+
+@dataclass(frozen=True)
+class JpSummary:
+    """An officer's JP in one year against the target, for My learning."""
+
+    year: int
+    earned: int
+    courses: int
+    target: int
+    template_name = "certificates/includes/jp_summary.html"
+
+    @property
+    def basis(self) -> str:
+        return JP_TARGET_BASIS
+
+    @property
+    def remaining(self) -> int:
+        return max(self.target - self.earned, 0)
+
+    @property
+    def reached(self) -> bool:
+        return self.earned >= self.target
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.earned / self.target)) if self.target else 100
+
+
+def jp_summary_for_officer(*, user, today: datetime.date | None = None) -> JpSummary:
+    """The officer's JP this (Jakarta) year and the target, in one query."""
+    year = (today or timezone.localdate()).year
+    totals = jp_certificates(year=year).filter(holder=user).aggregate(
+        earned=Coalesce(Sum("lesson_hours"), 0), courses=Count("pk")
+    )
+    return JpSummary(year=year, earned=totals["earned"], courses=totals["courses"], target=jp_target())
+
+
+def my_learning_jp_panel(*, user) -> JpSummary | None:
+    """My learning's JP panel, for officers only: the target is theirs, not HR's or a trainer's
+    (the group names are read once per request, so asking costs no query the page did not make)."""
+    if roles.OFFICER not in roles.group_names(user):
+        return None
+    return jp_summary_for_officer(user=user)

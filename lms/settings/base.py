@@ -361,6 +361,14 @@ CERTIFICATES = {
 # self-made demo key (`manage.py create_demo_signing_certificate`); README "Production" says more.
 CERTIFICATE_SIGNING_P12 = os.environ.get("CERTIFICATE_SIGNING_P12", "").strip()
 CERTIFICATE_SIGNING_P12_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_P12_PASSWORD", "")
+
+# Hours of competency development (jam pelajaran, JP) each officer should earn in a calendar year:
+# 20 for a civil servant (PP 11/2017 Pasal 203 ayat (4)). Shown on /hr/jp/ and on My learning.
+JP_ANNUAL_TARGET = int(os.environ.get("JP_ANNUAL_TARGET", "20"))
+if JP_ANNUAL_TARGET < 1:
+    raise ImproperlyConfigured("JP_ANNUAL_TARGET must be 1 or more (jam pelajaran per year).")
+# What the SIASN export writes in jenisKursusSertipikat for a course certificate (README: "SIASN").
+SIASN_JENIS_KURSUS_SERTIPIKAT = os.environ.get("SIASN_JENIS_KURSUS_SERTIPIKAT", "Kursus")
 # WeasyPrint logs every rendering step at INFO; keep the worker's log for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 
