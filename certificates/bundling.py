@@ -71,7 +71,10 @@ def bundle_build(*, bundle: CertificateBundle, certificates=None) -> Certificate
     else:
         writer = PdfWriter()
         for certificate in certificates:
-            writer.append(io.BytesIO(_pdf_bytes(certificate)))
+            # A PDF's signature covers that file's bytes (certificates/signing.py): in a merged print
+            # file it would only show as broken. The ZIP keeps each signed file whole.
+            writer.append(io.BytesIO(_pdf_bytes(certificate)), excluded_fields=["/Annots", "/B"])
+        writer.root_object.pop("/AcroForm", None)
         writer.write(buffer)
     name = f"{slugify(bundle.course.slug)}-{timezone.localdate():%Y%m%d}-{bundle.pk}.{bundle.format}"
     bundle.file.save(name, ContentFile(buffer.getvalue()), save=False)

@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -29,13 +31,14 @@ from pyhanko_certvalidator import ValidationContext
 from wagtail.models import ModelLogEntry
 
 from certificates import checks, demo_signing, signing
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBundle
 from certificates.selectors import certificates_with_stale_pdf
 from certificates.services import certificate_render
 from certificates.tests.factories import make_certificate
 from certificates.tests.test_pdf import decode_qr_codes, page_text, read_pdf
 from courses.tests.builders import make_course
-from lms.tests.factories import AgencyFactory, make_officer
+from lms import roles
+from lms.tests.factories import AgencyFactory, UserFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +305,31 @@ def test_the_verify_page_of_an_unsigned_pdf_says_it_is_not_signed(client, certif
     assert "PDF sertifikat ini tidak ditandatangani secara elektronik" in page
     assert "Ditandatangani secara elektronik oleh" not in page
     assert client.get(f"/api/v1/verify/{certificate.code}/").json()["pdf_signed"] is False
+
+
+@pytest.mark.parametrize("fmt", ["zip", "pdf"])
+def test_print_bundles_keep_each_signed_file_whole_and_merge_without_broken_signatures(
+    client, certificate, signing_on, fmt
+):
+    """A ZIP holds the signed files as they are; a merged PDF (pages of many files) carries no
+    signature, which could only show as broken there."""
+    second = make_certificate(holder=make_officer(full_name="Citra Dewi"), course=certificate.course)
+    for record in (certificate, second):
+        certificate_render(certificate=record)
+    client.force_login(UserFactory(groups=[roles.HR]))
+    client.post(f"/certificates/bundles/course/{certificate.course.pk}/", {"format": fmt})
+    bundle = CertificateBundle.objects.get()
+    content = b"".join(client.get(f"/certificates/bundles/{bundle.pk}/download/").streaming_content)
+    if fmt == "zip":
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        assert len(archive.namelist()) == 2
+        for name in archive.namelist():
+            assert validate(archive.read(name), trust_root(signing_on))[1].bottom_line
+    else:
+        reader = PdfFileReader(io.BytesIO(content))
+        assert reader.embedded_signatures == []
+        assert "/AcroForm" not in reader.root
+        assert len(PdfReader(io.BytesIO(content)).pages) == 2
 
 
 # --- Another signing configuration makes a PDF outdated ---------------------------------------
