@@ -150,7 +150,7 @@ def refresher_reminders_send(*, refresher_ids=None) -> int:
 def _message(refresher) -> EmailMessage:
     context = {
         "refresher": refresher,
-        "name": holder_snapshot(refresher.user)[0],
+        "name": holder_snapshot(refresher.user).name,
         "modules": list(refresher.modules.all()),
         "course_url": settings.PUBLIC_BASE_URL.rstrip("/") + refresher.course.url,
         "my_learning_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("my_learning"),
