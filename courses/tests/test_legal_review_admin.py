@@ -6,11 +6,14 @@ import pytest
 import time_machine
 from wagtail.models import PageLogEntry
 
+from courses import services
 from courses.models import ContentReview, QuestionHold
+from courses.tests.builders import make_module, quiz_questions
 from courses.tests.legal_scene import make_scene, record_change, tagged
 from courses.tests.test_security_roles import page_form
 from lms import audit
 from lms.tests.factories import make_officer
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +159,16 @@ def test_an_officer_is_told_when_a_quiz_is_shorter_or_cannot_be_taken(client, sc
     assert "kuis belum dapat dikerjakan" in page and "Mulai kuis" not in page
     refused = client.post(scene.polri_module.url + "kuis/", follow=True).content.decode()
     assert "kuis belum dapat dikerjakan" in refused
+
+
+def test_the_review_list_costs_the_same_with_many_reviews(client, scene, change, django_assert_num_queries):
+    client.force_login(scene.reviewer)
+
+    def grow():
+        for n in range(15):
+            module = make_module(course=scene.imi_course, title=f"Modul tambahan {n}", questions=quiz_questions(2))
+            scene.tag(module, 1, scene.pasal2)
+        services.legal_review_open(change, user=scene.reviewer)
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(LIST), grow=grow)
+    assert large.content.decode().count("Modul tambahan") == 15
