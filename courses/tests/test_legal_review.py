@@ -155,3 +155,17 @@ def test_impact_lists_exactly_the_tagged_content(scene):
     imi_only = impact.for_agencies([scene.imi_course.agency_id])
     assert [m.pk for m in imi_only.modules] == [scene.penalties.pk]
     assert len(imi_only.questions) == 2
+
+
+def test_a_random_draw_never_picks_a_withheld_question(scene):
+    scene.penalties.quiz_draw_count = 1
+    scene.penalties.quiz_question_order = "shuffled"
+    scene.penalties.save_revision().publish()
+    officer = enrolled(scene, scene.penalties)
+    record_change(scene)
+    held = {q.pk for q in tagged(scene.penalties, scene.pasal2)}
+    drawn = set()
+    for _ in range(30):
+        drawn |= drawn_ids(start_fresh(officer, scene.penalties))
+    assert not drawn & held
+    assert len(drawn) == 2  # both questions left are drawn in turn: the draw is still random among them
