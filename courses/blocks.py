@@ -5,11 +5,13 @@ closed network, so video is either an uploaded file or a link/iframe built from
 the URL itself, never an oEmbed lookup at render time.
 """
 
+import copy
 import re
 from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -107,18 +109,79 @@ class DocumentBlock(blocks.StructBlock):
         description = _("Tautan unduhan dokumen.")
 
 
-class LegalCitationBlock(blocks.StructBlock):
-    """A quoted or paraphrased provision, tied to the legal-basis snippet it comes from."""
+class ProvisionChooserBlock(SnippetChooserBlock):
+    """Chooses a provision; a lesson's citations load their provisions, legal bases and amending
+    instruments in one query, however many citations the lesson has."""
 
-    legal_basis = SnippetChooserBlock("lms.LegalBasis", label=_("Dasar hukum"))
-    article = blocks.CharBlock(label=_("Pasal"), help_text=_("Mis. Pasal 2 ayat (1)."))
-    text = blocks.TextBlock(label=_("Bunyi atau ringkasan pasal"))
+    def __init__(self, **kwargs):
+        super().__init__("lms.LegalProvision", **kwargs)
+
+    def deconstruct(self):
+        return ("wagtail.snippets.blocks.SnippetChooserBlock", ("lms.LegalProvision",), self._constructor_args[1])
+
+    def bulk_to_python(self, values):
+        objects = self.model_class.objects.select_related(
+            "legal_basis", "changed_by", "changed_by_provision__legal_basis"
+        ).in_bulk([value for value in values if value is not None])
+        result, seen = [], set()
+        for value in values:
+            obj = objects.get(value)
+            if obj is not None and value in seen:
+                obj = copy.copy(obj)
+            seen.add(value)
+            result.append(obj)
+        return result
+
+
+class CitationMode:
+    QUOTE = "quote"
+    SUMMARY = "summary"
+    CHOICES = [(QUOTE, pgettext_lazy("citation", "Bunyi pasal")), (SUMMARY, pgettext_lazy("citation", "Ringkasan"))]
+
+
+class LegalCitationBlock(blocks.StructBlock):
+    """A provision of the law, quoted word for word ("Bunyi pasal", only when its official wording is
+    stored on the provision) or summarised ("Ringkasan", in the trainer's words).
+
+    The page says which one it is, and shows the provision's status when it is no longer simply in force.
+    """
+
+    provision = ProvisionChooserBlock(label=_("Pasal"))
+    mode = blocks.ChoiceBlock(
+        choices=CitationMode.CHOICES,
+        default=CitationMode.SUMMARY,
+        label=_("Jenis kutipan"),
+        help_text=_("Bunyi pasal menampilkan teks resmi yang tersimpan pada pasal; selain itu tulis ringkasan."),
+    )
+    text = blocks.TextBlock(label=pgettext_lazy("citation", "Ringkasan"), required=False, help_text=_("Wajib untuk ringkasan."))
 
     class Meta:
         icon = "openquote"
         template = "courses/blocks/legal_citation_block.html"
         label = _("Kutipan pasal")
-        description = _("Kutipan atau ringkasan pasal peraturan.")
+        description = _("Bunyi resmi atau ringkasan pasal peraturan.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        provision = value.get("provision")
+        if value.get("mode") == CitationMode.QUOTE:
+            if provision is not None and not provision.has_text:
+                raise blocks.StructBlockValidationError(
+                    block_errors={
+                        "mode": ValidationError(
+                            _(
+                                "Bunyi pasal %(provision)s belum tersimpan. Pilih Ringkasan, atau minta peninjau "
+                                "mengisi bunyi resminya pada pasal itu."
+                            )
+                            % {"provision": provision}
+                        )
+                    }
+                )
+        elif not (value.get("text") or "").strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={"text": ValidationError(_("Tulis ringkasan pasal ini."))}
+            )
+        return value
 
 
 class CaseStudyBlock(blocks.StructBlock):

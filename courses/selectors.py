@@ -486,7 +486,10 @@ def attempt_questions(attempt: QuizAttempt) -> list[tuple[Question, list]]:
     # By id, straight from the layout: the layout already says which choices and in what order.
     question_ids = [item["question"] for item in attempt.layout]
     choice_ids = [choice for item in attempt.layout for choice in item["choices"]]
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).select_related("legal_basis")}
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=question_ids).select_related("legal_basis").prefetch_related("provisions")
+    }
     choices = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids)}
     result = []
     for item in attempt.layout:
@@ -536,8 +539,15 @@ def quiz_status_counted(*, user, module: ModulePage, since=None) -> policies.Qui
     )
 
 
-def citations_of(module) -> list[tuple[str, int, str]]:  # TEMP: feat/legal-core provides it
-    return []
+def citations_of(module: ModulePage) -> list[tuple[str, int, str]]:
+    """(block id, provision id, mode) of every legal citation in the module's lesson, in order.
+
+    Reads the stored stream as it is (no query, no provision loaded)."""
+    return [
+        (block.get("id"), block["value"]["provision"], block["value"].get("mode") or "summary")
+        for block in module.body.raw_data
+        if block.get("type") == "legal_citation" and isinstance(block.get("value"), dict) and block["value"].get("provision")
+    ]
 
 
 # --- When the law changes: what a change touches, and what trainers and officers see of it.

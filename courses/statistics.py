@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Q
 from courses.models import AttemptAnswer, Choice, CoursePage, ModulePage, Question, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.tree import course_path_of
-from lms.models import Agency
+from lms.models import Agency, LegalProvision
 
 
 def _share(part, whole):
@@ -79,6 +79,7 @@ def quiz_statistics(module: ModulePage) -> dict:
     questions = (
         Question.objects.filter(page=module)
         .select_related("legal_basis")
+        .prefetch_related("provisions")
         .annotate(
             answered=Count("answers", distinct=True),
             correct=Count("answers", filter=Q(answers__is_correct=True), distinct=True),
@@ -106,18 +107,71 @@ def quiz_statistics(module: ModulePage) -> dict:
     return {"summary": summary, "questions": stats}
 
 
-def provision_statistics(agency: Agency) -> list[dict]:
-    """Share of correct answers per legal provision across all the agency's quizzes."""
+@dataclass
+class ProvisionStat:
+    """Item analysis of one provision: how officers answer the questions that test it."""
+
+    label: str  # "UU 21/2007 Pasal 2 ayat (1)", or an untagged basis and its free-text reference
+    provision: LegalProvision | None
+    answered: int
+    correct: int
+    questions: int
+    share_correct: int | None
+
+
+def provision_statistics(agency: Agency) -> list[ProvisionStat]:
+    """Share of correct answers per legal provision across all the agency's quizzes (four queries).
+
+    Grouped by the provisions each answer's question tested when it was answered (copied onto the
+    answer); answers tagged only with a legal basis or a free-text reference form their own rows.
+    An answer to a question testing two provisions counts for each of them.
+    """
     course_paths = list(CoursePage.objects.filter(agency=agency).values_list("path", flat=True))
     if not course_paths:
         return []
     prefix = Q()
     for path in course_paths:
         prefix |= Q(attempt__module__path__startswith=path)
-    rows = (
-        AttemptAnswer.objects.filter(prefix, legal_basis__isnull=False)
+    answers = AttemptAnswer.objects.filter(prefix)
+    counts = {
+        "answered": Count("pk", distinct=True),
+        "correct": Count("pk", filter=Q(is_correct=True), distinct=True),
+        "question_count": Count("question", distinct=True),
+    }
+    tagged = list(answers.filter(provisions__isnull=False).values("provisions").annotate(**counts))
+    provisions = LegalProvision.objects.in_bulk([row["provisions"] for row in tagged])
+    stats = [
+        ProvisionStat(
+            label=str(provisions[row["provisions"]]),
+            provision=provisions[row["provisions"]],
+            answered=row["answered"],
+            correct=row["correct"],
+            questions=row["question_count"],
+            share_correct=_share(row["correct"], row["answered"]),
+        )
+        for row in tagged
+    ]
+    untagged = (
+        answers.filter(provisions__isnull=True)
+        .exclude(legal_basis__isnull=True, provision="")
         .values("legal_basis__short_name", "provision")
-        .annotate(answered=Count("pk"), correct=Count("pk", filter=Q(is_correct=True)))
-        .order_by("legal_basis__short_name", "provision")
+        .annotate(**counts)
     )
-    return [{**row, "share_correct": _share(row["correct"], row["answered"])} for row in rows]
+    stats += [
+        ProvisionStat(
+            label=" ".join(part for part in (row["legal_basis__short_name"], row["provision"]) if part),
+            provision=None,
+            answered=row["answered"],
+            correct=row["correct"],
+            questions=row["question_count"],
+            share_correct=_share(row["correct"], row["answered"]),
+        )
+        for row in untagged
+    ]
+    order = {provision.pk: n for n, provision in enumerate(sorted(provisions.values(), key=_provision_order))}
+    stats.sort(key=lambda stat: (stat.provision is None, order.get(stat.provision and stat.provision.pk, 0), stat.label))
+    return stats
+
+
+def _provision_order(provision: LegalProvision):
+    return (provision.legal_basis.year, provision.legal_basis.short_name, provision.pasal_number, provision.pasal, provision.ayat, provision.butir)

@@ -47,7 +47,7 @@ from courses.models import (
 from lms import cache, roles
 from lms.cache_invalidation import invalidate_now_and_on_commit
 from demo.seed import seed_demo
-from lms.models import Agency, LegalBasis, OfficerProfile, Office, Village
+from lms.models import Agency, LegalBasis, LegalProvision, OfficerProfile, Office, Village
 
 PASSWORD = "Pimpasa-Beban-2026"
 USERNAME_PREFIX = "beban"
@@ -242,14 +242,19 @@ def _build_courses(*, catalog, batch, count, modules_per_course, questions_per_q
             qid = next(ids)
             basis = legal_bases[order % len(legal_bases)] if legal_bases else None
             question_rows.append(
-                (qid, module.pk, order, f"Soal {order + 1} modul {module.pk}?", "single", 1, "", basis.pk if basis else None, "Pasal 2")
+                (qid, module.pk, order, f"Soal {order + 1} modul {module.pk}?", "single", 1, "", basis.pk if basis else None, "")
             )
             quiz[module.pk].append(qid)
     _insert(
         Question,
-        ["id", "page_id", "sort_order", "text", "kind", "points", "explanation", "legal_basis_id", "provision"],
+        ["id", "page_id", "sort_order", "text", "kind", "points", "explanation", "legal_basis_id", "provision_note"],
         question_rows,
     )
+    # Each question tests Pasal 2 of its legal basis.
+    pasal2 = {basis.pk: LegalProvision.objects.get_or_create(legal_basis=basis, pasal="2")[0].pk for basis in legal_bases}
+    tags = [(row[0], pasal2[row[7]]) for row in question_rows if row[7]]
+    tagged = Question.provisions.through
+    _insert(tagged, ["id", "question_id", "legalprovision_id"], ((pk, *row) for pk, row in zip(_reserve_ids(tagged, len(tags)), tags)))
     choice_ids = iter(_reserve_ids(Choice, len(question_ids) * 4))
     choice_rows, choices = [], {}
     for qid in question_ids:
@@ -389,9 +394,10 @@ def _learning_history(*, user_ids, course_tree, question_text, attempts_per_offi
     if not n_courses or not modules_per_course or not attempts_per_officer:
         return totals
     courses_each = min(n_courses, -(-attempts_per_officer // modules_per_course))
+    pasal2 = dict(LegalProvision.objects.filter(pasal="2", ayat="", butir="").values_list("legal_basis_id", "pk"))
     chunk = 1000
     for start in range(0, len(user_ids), chunk):
-        enrollments, progress, attempts, answers, picked = [], [], [], [], []
+        enrollments, progress, attempts, answers, picked, answer_tags = [], [], [], [], [], []
         chunk_users = user_ids[start : start + chunk]
         n_attempts = len(chunk_users) * attempts_per_officer
         attempt_ids = iter(_reserve_ids(QuizAttempt, n_attempts))
@@ -423,7 +429,9 @@ def _learning_history(*, user_ids, course_tree, question_text, attempts_per_offi
                         chosen = choice_ids[0] if correct else choice_ids[rng.randint(1, len(choice_ids) - 1)]
                         answer_id = next(answer_ids)
                         text, basis = question_text[qid]
-                        answers.append((answer_id, attempt_id, qid, correct, int(correct), text, basis, "Pasal 2"))
+                        answers.append((answer_id, attempt_id, qid, correct, int(correct), text, basis, ""))
+                        if basis:
+                            answer_tags.append((answer_id, pasal2[basis]))
                         picked.append((answer_id, chosen))
                         layout.append({"question": qid, "choices": choice_ids})
                         score += int(correct)
@@ -466,6 +474,12 @@ def _learning_history(*, user_ids, course_tree, question_text, attempts_per_offi
             through,
             ["id", "attemptanswer_id", "choice_id"],
             ((pk, *row) for pk, row in zip(_reserve_ids(through, len(picked)), picked)),
+        )
+        tagged = AttemptAnswer.provisions.through
+        _insert(
+            tagged,
+            ["id", "attemptanswer_id", "legalprovision_id"],
+            ((pk, *row) for pk, row in zip(_reserve_ids(tagged, len(answer_tags)), answer_tags)),
         )
         echo(f"  officers {start + len(chunk_users):>6,}: {totals['answers']:>9,} answers")
     return totals

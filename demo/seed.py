@@ -18,7 +18,8 @@ from wagtail.models import Page, Site
 from courses.models import Choice, CoursePage, CourseIndexPage, ModulePage, Question
 from demo import certificates as demo_certificates
 from lms import roles
-from lms.models import Agency, HomePage, LegalBasis, OfficerProfile, Office, Village
+from lms import legal
+from lms.models import Agency, HomePage, LegalBasis, LegalProvision, OfficerProfile, Office, Village
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def seed_demo() -> SeedReport:
     catalog = _seed_catalog(home, report)
     roles.sync_catalog(catalog=catalog)
     legal_bases = _seed_legal_bases(data["legal_bases"], report)
+    _seed_provisions(data.get("provisions", []), report)
     agencies = _seed_agencies(data["agencies"], report)
     for course_data in data["courses"]:
         _seed_course(catalog, course_data, agencies, legal_bases, report)
@@ -149,14 +151,33 @@ def _seed_agencies(rows, report) -> dict[str, Agency]:
     return result
 
 
-def _lesson_body(blocks: list[dict], legal_bases: dict[str, LegalBasis]) -> list[tuple]:
+def _seed_provisions(rows, report) -> None:
+    """Provisions with their heading, wording and status ("provisions" in curriculum.json, optional);
+    the ones lessons and questions cite are otherwise created as they are first named."""
+    for row in rows:
+        [provision] = legal.provisions_for_reference(row["ref"], create=True)
+        fields = {key: row[key] for key in ("heading", "text", "status") if key in row}
+        if fields and not provision.latest_revision_id:
+            for key, value in fields.items():
+                setattr(provision, key, value)
+            provision.save()
+            provision.save_revision()
+        report.add("provisions", True)
+
+
+def _provision(reference: str) -> LegalProvision:
+    [provision] = legal.provisions_for_reference(reference, create=True)
+    return provision
+
+
+def _lesson_body(blocks: list[dict]) -> list[tuple]:
     body = []
     for block in blocks:
         kind, value = block["type"], block["value"]
         if kind == "heading" and isinstance(value, str):
             value = {"text": value, "level": "h2"}
         elif kind == "legal_citation":
-            value = {**value, "legal_basis": legal_bases[value["legal_basis"]]}
+            value = {**value, "provision": _provision(value["provision"])}
         body.append((kind, value))
     return body
 
@@ -193,7 +214,7 @@ def _seed_module(course, data, legal_bases, report) -> ModulePage | None:
         slug=data["slug"],
         summary=data.get("summary", ""),
         duration_minutes=data.get("duration_minutes", 20),
-        body=_lesson_body(data.get("body", []), legal_bases),
+        body=_lesson_body(data.get("body", [])),
         quiz_pass_mark=quiz.get("pass_mark", 70),
     )
     for question_data in quiz.get("questions", []):
@@ -203,7 +224,7 @@ def _seed_module(course, data, legal_bases, report) -> ModulePage | None:
             points=question_data.get("points", 1),
             explanation=question_data.get("explanation", ""),
             legal_basis=legal_bases.get(question_data.get("legal_basis") or ""),
-            provision=question_data.get("provision") or "",
+            provisions=[_provision(reference) for reference in question_data.get("provisions", [])],
         )
         question.choices = [Choice(text=c["text"], is_correct=c["correct"]) for c in question_data["choices"]]
         module.questions.add(question)

@@ -2,13 +2,74 @@
 and an audit entry; then upper layers are told (lms.signals.legal_change_applied)."""
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
 
 from lms import audit
-from lms.models import LegalChange, LegalProvision
+from lms.models import LegalBasis, LegalChange, LegalProvision
 from lms.signals import legal_change_applied
+
+
+_REFERENCE = re.compile(
+    r"pasal\s+(?P<pasal>\d+[A-Z]?)"
+    r"(?:\s+ayat\s*\(?\s*(?P<ayat>\d+[a-z]?)\s*\)?)?"
+    r"(?:\s+(?P<butir>(?:huruf\s+[a-z]{1,2}|angka\s+\d+)))?",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"\s*(?:,\s*(?:dan|serta)?|\s(?:dan|serta))\s*", re.IGNORECASE)
+
+
+def provision_references(text: str) -> list[tuple[str, str, str]] | None:
+    """Parse "Pasal 2 ayat (1)", "Pasal 1 angka 1", "Pasal 5, Pasal 13, dan Pasal 69" into
+    (pasal, ayat, butir) triples; None when any part of the text is not such a reference
+    (the caller then keeps the text as it is: nothing is dropped silently)."""
+    text = (text or "").strip().rstrip(".")
+    if not text:
+        return None
+    references, position = [], 0
+    while True:
+        match = _REFERENCE.match(text, position)
+        if match is None:
+            return None
+        butir = " ".join((match["butir"] or "").lower().split())
+        references.append((match["pasal"].upper(), match["ayat"] or "", butir))
+        position = match.end()
+        if position == len(text):
+            return references
+        separator = _SEPARATOR.match(text, position)
+        if separator is None or separator.end() == position:
+            return None
+        position = separator.end()
+
+
+def reference_split(reference: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """"UU-21-2007:Pasal 2 ayat (1)" -> ("UU-21-2007", [("2", "1", "")]); ValueError when not readable."""
+    code, separator, rest = (reference or "").partition(":")
+    references = provision_references(rest) if separator else None
+    if not code.strip() or not references:
+        raise ValueError(f"Not a provision reference (KODE:Pasal ...): {reference!r}")
+    return code.strip(), references
+
+
+def provisions_for_reference(reference: str, *, create: bool = False) -> list[LegalProvision]:
+    """The provisions a reference names, e.g. "UU-21-2007:Pasal 2 ayat (1)" (demo data, commands).
+
+    With `create`, missing provisions of an existing legal basis are added (status berlaku, no text);
+    an unknown legal basis code raises LegalBasis.DoesNotExist."""
+    code, references = reference_split(reference)
+    basis = LegalBasis.objects.get(code=code)
+    result = []
+    for pasal, ayat, butir in references:
+        lookup = {"legal_basis": basis, "pasal": pasal, "ayat": ayat, "butir": butir}
+        if create:
+            provision, _created = LegalProvision.objects.get_or_create(**lookup)
+        else:
+            provision = LegalProvision.objects.filter(**lookup).first()
+        if provision is not None:
+            result.append(provision)
+    return result
 
 
 def legal_change_apply(change: LegalChange, *, user) -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -123,6 +124,13 @@ class LegalBasis(index.Indexed, models.Model):
         return self.short_name
 
 
+class LegalProvisionManager(models.Manager):
+    """Provisions always come with their legal basis: every label names it ("UU 21/2007 Pasal 2")."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("legal_basis")
+
+
 # Who may record a change of the law (reviewers, lms.roles) also sets a provision's place and status.
 RECORD_CHANGE_PERMISSION = "lms.add_legalchange"
 
@@ -134,10 +142,10 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
     found everywhere (README "The law changes")."""
 
     class Status(models.TextChoices):
-        BERLAKU = "berlaku", _("Berlaku")
-        DIUBAH = "diubah", _("Diubah")
-        DICABUT = "dicabut", _("Dicabut")
-        DITINJAU = "perlu_ditinjau", _("Perlu ditinjau")
+        BERLAKU = "berlaku", pgettext_lazy("provision status", "Berlaku")
+        DIUBAH = "diubah", pgettext_lazy("provision status", "Diubah")
+        DICABUT = "dicabut", pgettext_lazy("provision status", "Dicabut")
+        DITINJAU = "perlu_ditinjau", pgettext_lazy("provision status", "Perlu ditinjau")
 
     legal_basis = models.ForeignKey(
         LegalBasis, verbose_name=_("dasar hukum"), on_delete=models.PROTECT, related_name="provisions"
@@ -174,6 +182,8 @@ class LegalProvision(RevisionMixin, index.Indexed, models.Model):
     # The number of the pasal, for the natural order ("2" before "10"); set on save.
     pasal_number = models.PositiveIntegerField(editable=False, default=0)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="legal_provision")
+
+    objects = LegalProvisionManager()
 
     # Trainers edit the wording and heading; where a provision sits and whether it is in force
     # belong to reviewers (who record changes of the law), so those fields need that permission.

@@ -130,7 +130,8 @@ class AttemptAnswer(models.Model):
     legal_basis = models.ForeignKey(
         "lms.LegalBasis", verbose_name=_("dasar hukum"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    provision = models.CharField(_("pasal"), max_length=100, blank=True)
+    provision = models.CharField(_("pasal"), max_length=100, blank=True)  # the question's provision_note
+    provisions = models.ManyToManyField("lms.LegalProvision", verbose_name=_("pasal"), blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("jawaban")

@@ -1,5 +1,6 @@
 """Quiz questions and choices, authored inline on a module's edit page."""
 
+from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,18 +31,29 @@ class Question(ClusterableModel, Orderable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="questions",
-    )
-    provision = models.CharField(
-        _("pasal yang diuji"), max_length=100, blank=True, help_text=_("Mis. Pasal 2 ayat (1).")
+        help_text=_("Bila soal menguji peraturan secara umum, bukan pasal tertentu."),
     )
     provisions = ParentalManyToManyField(
-        "lms.LegalProvision", verbose_name=_("pasal yang diuji"), blank=True, related_name="questions"
+        "lms.LegalProvision",
+        verbose_name=_("pasal yang diuji"),
+        blank=True,
+        related_name="questions",
+        help_text=_("Satu atau beberapa pasal; perubahan peraturan pada pasal ini menandai soal untuk ditinjau."),
+    )
+    # Old free-text tags that are not a reference to a pasal ("Pasal 43–51", "Bab VI") are kept here,
+    # word for word, by the migration that moved the tags to `provisions` (courses 0006).
+    provision_note = models.CharField(
+        _("rujukan lain"),
+        max_length=100,
+        blank=True,
+        help_text=_("Rujukan yang bukan satu pasal, mis. Pasal 43–51; pilih pasalnya di atas bila ada."),
     )
 
     panels = [
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("points")]),
-        FieldRowPanel([FieldPanel("legal_basis"), FieldPanel("provision")]),
+        FieldPanel("provisions", widget=forms.SelectMultiple(attrs={"size": 8})),
+        FieldRowPanel([FieldPanel("legal_basis"), FieldPanel("provision_note")]),
         FieldPanel("explanation"),
         InlinePanel("choices", heading=_("Pilihan jawaban"), label=_("Pilihan"), min_num=2),
     ]
@@ -55,9 +67,19 @@ class Question(ClusterableModel, Orderable):
 
     @property
     def provision_label(self) -> str:
-        if not self.legal_basis_id:
-            return ""
-        return f"{self.legal_basis} {self.provision}".strip()
+        """What the question tests, as officers and trainers read it: "UU 21/2007 Pasal 2 ayat (1); ...".
+
+        Reads `provisions` (prefetch them, with their legal basis, when listing questions)."""
+        return question_provision_label(
+            self.provisions.all(), legal_basis=self.legal_basis if self.legal_basis_id else None, note=self.provision_note
+        )
+
+
+def question_provision_label(provisions, *, legal_basis=None, note="") -> str:
+    parts = [str(provision) for provision in provisions]
+    if note or (legal_basis is not None and not parts):
+        parts.append(" ".join(str(part) for part in (legal_basis or "", note) if part))
+    return "; ".join(part for part in parts if part)
 
 
 class Choice(Orderable):

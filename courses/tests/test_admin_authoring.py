@@ -4,7 +4,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from courses.models import CoursePage, ModulePage, Question
 from lms import roles
-from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
+from lms.tests.factories import AgencyFactory, LegalBasisFactory, LegalProvisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,13 @@ CASE_TEXT = "Seorang warga ditawari kerja ke luar negeri tanpa kontrak."
 def authoring(catalog):
     roles.sync_role_permissions()
     roles.sync_catalog(catalog=catalog)
+    law = LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007")
     return {
         "catalog": catalog,
         "agency": AgencyFactory(code="IMI", short_name="Imigrasi"),
-        "law": LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007"),
+        "law": law,
+        "pasal2_1": LegalProvisionFactory(legal_basis=law, pasal="2", ayat="1"),
+        "pasal2": LegalProvisionFactory(legal_basis=law, pasal="2"),
     }
 
 
@@ -57,8 +60,13 @@ def course_form(authoring, *, title="Pencegahan TPPO di Desa", slug="pencegahan-
     return data
 
 
-def module_form(authoring, **extra) -> dict:
-    law = authoring["law"]
+def module_form(authoring, citation=None, **extra) -> dict:
+    data = _module_form(authoring, citation, **extra)
+    data["questions-0-provisions"] = [authoring["pasal2"].pk]  # a multiple choice: one key, several values
+    return data
+
+
+def _module_form(authoring, citation=None, **extra) -> dict:
     return nested_form_data(
         {
             "title": "Jalur Migrasi Resmi",
@@ -71,11 +79,8 @@ def module_form(authoring, **extra) -> dict:
                     ("heading", {"text": "Dasar hukum", "level": "h2"}),
                     (
                         "legal_citation",
-                        {
-                            "legal_basis": law.pk,
-                            "article": "Pasal 2 ayat (1)",
-                            "text": "Setiap orang yang merekrut ...",
-                        },
+                        citation
+                        or {"provision": authoring["pasal2_1"].pk, "mode": "summary", "text": "Setiap orang yang merekrut ..."},
                     ),
                     (
                         "case_study",
@@ -95,8 +100,8 @@ def module_form(authoring, **extra) -> dict:
                         "text": "Berapa ancaman pidana minimum Pasal 2 UU 21/2007?",
                         "kind": "single",
                         "points": "1",
-                        "legal_basis": law.pk,
-                        "provision": "Pasal 2",
+                        "legal_basis": "",
+                        "provision_note": "",
                         "explanation": "Pidana penjara paling singkat 3 tahun.",
                         "choices": inline_formset(
                             [{"text": "3 tahun", "is_correct": "on"}, {"text": "1 tahun"}], min=2
@@ -145,8 +150,8 @@ class TestTrainerAuthoring:
         paragraph, heading, citation, case_study = draft.body
         assert LESSON_TEXT in paragraph.value.source
         assert heading.value["text"] == "Dasar hukum"
-        assert citation.value["legal_basis"].code == "UU-21-2007"
-        assert citation.value["article"] == "Pasal 2 ayat (1)"
+        assert citation.value["provision"] == authoring["pasal2_1"]
+        assert citation.value["mode"] == "summary"
         assert CASE_TEXT in case_study.value["text"].source
 
         [question] = draft.questions.all()

@@ -1,6 +1,8 @@
 """A trainer authoring a module's quiz in the Wagtail editor: what is refused, with which
 message, and what is stored when the quiz is sound."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -8,7 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from courses.models import Choice, ModulePage, Question
 from courses.models.quiz import QuestionKind
 from courses.tests.builders import make_course, make_module
-from lms.tests.factories import LegalBasisFactory
+from lms.tests.factories import LegalBasisFactory, LegalProvisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,7 @@ def question(text, *specs, kind=QuestionKind.SINGLE, **fields):
         "kind": kind,
         "points": "1",
         "legal_basis": "",
-        "provision": "",
+        "provision_note": "",
         "explanation": "",
         **fields,
         "choices": choices(*specs),
@@ -54,7 +56,11 @@ def module_post(questions, *, publish=True, **fields):
     }
     if publish:
         data["action-publish"] = "action-publish"
-    return nested_form_data(data)
+    flat = nested_form_data(data)
+    # a multiple choice (the provisions a question tests) is one key with several values
+    for key in [key for key in flat if re.fullmatch(r"questions-\d+-provisions-\d+", key)]:
+        flat.setdefault(key.rsplit("-", 1)[0], []).append(flat.pop(key))
+    return flat
 
 
 @pytest.fixture
@@ -163,14 +169,15 @@ class TestRefusedQuizzes:
 
 class TestSavedQuiz:
     def test_valid_quiz_is_stored_with_its_legal_basis_and_provision(self, admin_client, module):
-        law = LegalBasisFactory(code="UU-21-2007")
+        law = LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007")
+        pasal = LegalProvisionFactory(legal_basis=law, pasal="2", ayat="1")
+        pasal18 = LegalProvisionFactory(legal_basis=law, pasal="18")
         data = module_post(
             [
                 question(
                     "Ancaman pidana Pasal 2?",
                     *GOOD,
-                    legal_basis=str(law.pk),
-                    provision="Pasal 2 ayat (1)",
+                    provisions=[str(pasal.pk), str(pasal18.pk)],
                     points="2",
                     explanation="Pidana penjara 3–15 tahun.",
                 ),
@@ -192,8 +199,8 @@ class TestSavedQuiz:
             ("Korban tidak dipidana?", QuestionKind.TRUE_FALSE, 1),
         ]
         first = questions[0]
-        assert (first.legal_basis, first.provision, first.explanation) == (law, "Pasal 2 ayat (1)", "Pidana penjara 3–15 tahun.")
-        assert first.provision_label.endswith("Pasal 2 ayat (1)")
+        assert (list(first.provisions.all()), first.explanation) == ([pasal, pasal18], "Pidana penjara 3–15 tahun.")
+        assert first.provision_label == "UU 21/2007 Pasal 2 ayat (1); UU 21/2007 Pasal 18"
         assert [(c.text, c.is_correct) for c in questions[1].choices.order_by("sort_order")] == [
             ("Paspor", True),
             ("Visa", True),

@@ -4,7 +4,7 @@ from courses import selectors, services, statistics
 from courses.services import enrollment_create
 from courses.tests.builders import make_course, make_module
 from lms import roles
-from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory, make_officer
+from lms.tests.factories import AgencyFactory, LegalBasisFactory, LegalProvisionFactory, UserFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,16 @@ def quiz_setup(catalog):
     roles.sync_role_permissions()
     imi = AgencyFactory(code="IMI", short_name="Imigrasi")
     law = LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007")
+    pasal2 = LegalProvisionFactory(legal_basis=law, pasal="2", ayat="1")
+    pasal18 = LegalProvisionFactory(legal_basis=law, pasal="18")
     course = make_course(catalog=catalog, agency=imi)
     module = make_module(
         course=course,
         title="Kuis TPPO",
         quiz_pass_mark=100,
         questions=[
-            {"text": "Ancaman Pasal 2?", "legal_basis": law, "provision": "Pasal 2", "choices": [("3–15 tahun", True), ("1–7 tahun", False), ("5–15 tahun", False)]},
-            {"text": "Korban dipaksa?", "legal_basis": law, "provision": "Pasal 18", "choices": [("Tidak dipidana", True), ("Dipidana", False)]},
+            {"text": "Ancaman Pasal 2?", "provisions": [pasal2], "choices": [("3–15 tahun", True), ("1–7 tahun", False), ("5–15 tahun", False)]},
+            {"text": "Korban dipaksa?", "provisions": [pasal2, pasal18], "choices": [("Tidak dipidana", True), ("Dipidana", False)]},
         ],
     )
     officers = [make_officer() for _ in range(4)]
@@ -59,10 +61,38 @@ class TestQuizStatistics:
 
     def test_share_correct_per_provision(self, quiz_setup):
         _module, agency = quiz_setup
-        rows = {row["provision"]: row for row in statistics.provision_statistics(agency)}
-        assert rows["Pasal 2"]["share_correct"] == 33
-        assert rows["Pasal 18"]["share_correct"] == 67
-        assert rows["Pasal 2"]["legal_basis__short_name"] == "UU 21/2007"
+        rows = {row.label: row for row in statistics.provision_statistics(agency)}
+        assert list(rows) == ["UU 21/2007 Pasal 2 ayat (1)", "UU 21/2007 Pasal 18"]
+        # Pasal 2 ayat (1) is tested by both questions: 6 answers, 3 correct
+        assert (rows["UU 21/2007 Pasal 2 ayat (1)"].answered, rows["UU 21/2007 Pasal 2 ayat (1)"].questions) == (6, 2)
+        assert rows["UU 21/2007 Pasal 2 ayat (1)"].share_correct == 50
+        assert (rows["UU 21/2007 Pasal 18"].answered, rows["UU 21/2007 Pasal 18"].share_correct) == (3, 67)
+
+    def test_the_answer_keeps_the_provisions_it_was_graded_under(self, quiz_setup):
+        module, agency = quiz_setup
+        question = module.questions.get(text="Korban dipaksa?")
+        question.provisions.set([])  # a trainer re-tags the question later
+        rows = {row.label: row for row in statistics.provision_statistics(agency)}
+        assert rows["UU 21/2007 Pasal 18"].answered == 3
+
+    def test_provision_statistics_query_count_is_constant(self, quiz_setup, django_assert_num_queries):
+        module, agency = quiz_setup
+        with django_assert_num_queries(4):
+            statistics.provision_statistics(agency)
+        law = LegalBasisFactory(code="UU-6-2011", short_name="UU 6/2011")
+        more = [LegalProvisionFactory(legal_basis=law, pasal=str(n)) for n in range(110, 125)]
+        officer = make_officer()
+        course = make_course(catalog=module.get_parent().get_parent().specific, agency=agency, slug="kursus-lain")
+        other = make_module(
+            course=course,
+            title="Kuis lain",
+            questions=[{"text": f"Soal {p.pasal}?", "provisions": [p], "choices": [("Ya", True), ("Tidak", False)]} for p in more],
+        )
+        enrollment_create(user=officer, course=course)
+        answer(officer, other, {"Ya"})
+        with django_assert_num_queries(4):
+            rows = statistics.provision_statistics(agency)
+        assert len(rows) == 2 + 15
 
     def test_query_count_does_not_grow_with_questions(self, quiz_setup, django_assert_max_num_queries):
         module, _agency = quiz_setup
@@ -78,6 +108,7 @@ class TestQuizStatisticsPages:
         index = client.get("/admin/statistik-kuis/")
         assert index.status_code == 200
         assert "Kuis TPPO" in index.content.decode()
+        assert "UU 21/2007 Pasal 18" in index.content.decode()  # item analysis per provision
         detail = client.get(f"/admin/statistik-kuis/{module.pk}/").content.decode()
         assert "Analisis butir soal" in detail
         assert "1–7 tahun" in detail and "67%" in detail

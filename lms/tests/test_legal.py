@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import ModelLogEntry
 
 from lms import audit
-from lms.legal import legal_change_apply
+from lms.legal import legal_change_apply, provision_references
 from lms.models import LegalChange, LegalChangeItem, LegalProvision
 from lms.signals import legal_change_applied
 from lms.tests.factories import LegalBasisFactory, LegalProvisionFactory, UserFactory
@@ -93,3 +93,23 @@ def test_a_failing_receiver_rolls_the_whole_change_back(law):
     change.refresh_from_db()
     assert change.applied_at is None
     assert not ModelLogEntry.objects.filter(action=audit.LEGAL_PROVISION_CHANGED).exists()
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Pasal 2 ayat (1)", [("2", "1", "")]),
+        ("Pasal 1 angka 1", [("1", "", "angka 1")]),
+        ("pasal 13 huruf e", [("13", "", "huruf e")]),
+        ("Pasal 4 ayat (2) huruf b", [("4", "2", "huruf b")]),
+        ("Pasal 5, Pasal 13, dan Pasal 69", [("5", "", ""), ("13", "", ""), ("69", "", "")]),
+        ("Pasal 69 dan Pasal 81", [("69", "", ""), ("81", "", "")]),
+        ("Pasal 28A", [("28A", "", "")]),
+        ("Pasal 43–51", None),
+        ("Bab VI", None),
+        ("Pasal 2 ayat (1) dan penjelasannya", None),
+        ("", None),
+    ],
+)
+def test_provision_references(text, expected):
+    assert provision_references(text) == expected

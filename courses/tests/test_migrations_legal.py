@@ -1,0 +1,135 @@
+"""courses 0006: free-text provision tags and legal citations move to LegalProvision with nothing lost."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from lms.legal import provision_references
+
+BEFORE = [("courses", "0005_question_provisions")]
+# (legal basis code or None, the old free-text tag)
+OLD_TAGS = [
+    ("UU-21-2007", "Pasal 2 ayat (1)"),
+    ("UU-21-2007", "Pasal 1 angka 1"),
+    ("UU-18-2017", "Pasal 4 ayat (2) huruf b"),
+    ("UU-18-2017", "Pasal 5, Pasal 13, dan Pasal 69"),
+    ("UU-18-2017", "Pasal 13 huruf e"),
+    ("UU-21-2007", "Pasal 43–51"),  # a range: not one provision, kept word for word
+    ("UU-21-2007", "Bab VI, Pencegahan"),
+    ("PERPRES-49-2023", ""),  # the law as a whole
+    (None, "Pasal 7"),  # no legal basis to hang it on: kept word for word
+    ("UU-21-2007", "Pasal 2 ayat (1)"),  # the same provision again: one provision, two questions
+]
+
+
+def migrate_to(targets=None):
+    executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def build_old_world(old):
+    Locale = old.get_model("wagtailcore", "Locale")
+    ContentType = old.get_model("contenttypes", "ContentType")
+    LegalBasis = old.get_model("lms", "LegalBasis")
+    ModulePage = old.get_model("courses", "ModulePage")
+    Question = old.get_model("courses", "Question")
+    Revision = old.get_model("wagtailcore", "Revision")
+    bases = {
+        code: LegalBasis.objects.create(code=code, short_name=code.replace("-", " "), title=code, number="1", year=2000 + n)
+        for n, code in enumerate(["UU-21-2007", "UU-18-2017", "PERPRES-49-2023"])
+    }
+    module_type, _created = ContentType.objects.get_or_create(app_label="courses", model="modulepage")
+    module = ModulePage.objects.create(
+        title="Modul lama", draft_title="Modul lama", slug="modul-lama", path="0001ZZZZ0001", depth=2, numchild=0,
+        content_type=module_type, locale=Locale.objects.first(), url_path="/modul-lama/",
+    )
+    body = [
+        {"type": "paragraph", "value": "<p>Pengantar</p>", "id": "p-1"},
+        {"type": "legal_citation", "id": "c-1", "value": {"legal_basis": bases["UU-21-2007"].pk, "article": "Pasal 2 ayat (1)", "text": "Ringkasan pasal 2."}},
+        {"type": "legal_citation", "id": "c-2", "value": {"legal_basis": bases["UU-18-2017"].pk, "article": "Pasal 69 dan Pasal 81", "text": "Larangan dan ancaman pidananya."}},
+        {"type": "legal_citation", "id": "c-3", "value": {"legal_basis": bases["UU-21-2007"].pk, "article": "Pasal 43–51", "text": "Hak korban."}},
+    ]
+    ModulePage.objects.filter(pk=module.pk).update(body=body)
+    questions = []
+    for n, (code, tag) in enumerate(OLD_TAGS):
+        questions.append(
+            Question.objects.create(
+                page_id=module.pk, sort_order=n, text=f"Soal {n}?", legal_basis=bases.get(code), provision=tag
+            )
+        )
+    draft = Revision.objects.create(
+        content_type=module_type, base_content_type_id=ContentType.objects.get_or_create(app_label="wagtailcore", model="page")[0].pk,
+        object_id=str(module.pk), created_at=timezone.now(), object_str="Modul lama",
+        content={
+            "pk": module.pk,
+            "title": "Modul lama",
+            "body": json.dumps(body),
+            "questions": [
+                {"pk": q.pk, "text": q.text, "legal_basis": q.legal_basis_id, "provision": q.provision}
+                for q in questions
+            ],
+        },
+    )
+    return bases, module, questions, draft
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_old_tag_and_citation_survives():
+    try:
+        old = migrate_to(BEFORE)
+        bases, module, old_questions, draft = build_old_world(old)
+
+        new = migrate_to()
+
+        Question = new.get_model("courses", "Question")
+        Through = Question.provisions.through
+        LegalProvision = new.get_model("lms", "LegalProvision")
+        by_pk = {p.pk: p for p in LegalProvision.objects.all()}
+        for old_question, (code, tag) in zip(old_questions, OLD_TAGS, strict=True):
+            question = Question.objects.get(pk=old_question.pk)
+            tagged = [
+                by_pk[pk] for pk in Through.objects.filter(question_id=question.pk).order_by("pk").values_list("legalprovision_id", flat=True)
+            ]
+            assert question.legal_basis_id == (bases[code].pk if code else None), tag
+            if tagged:  # read as provisions: exactly the references the text named, of its legal basis
+                assert question.provision_note == ""
+                assert [(p.pasal, p.ayat, p.butir) for p in tagged] == provision_references(tag), tag
+                assert {p.legal_basis_id for p in tagged} == {bases[code].pk}
+            else:  # otherwise word for word
+                assert question.provision_note == tag
+        # one provision per distinct reference, numbered for the natural order
+        pasal2 = LegalProvision.objects.get(legal_basis=bases["UU-21-2007"].pk, pasal="2", ayat="1", butir="")
+        assert pasal2.pasal_number == 2 and pasal2.status == "berlaku" and pasal2.text == ""
+        assert Through.objects.filter(legalprovision_id=pasal2.pk).count() == 2
+
+        # the lesson: provision + "summary"; an article that is not one provision keeps its wording in the text
+        ModulePage = new.get_model("courses", "ModulePage")
+        blocks = list(ModulePage.objects.get(pk=module.pk).body.raw_data)
+        assert blocks[0] == {"type": "paragraph", "value": "<p>Pengantar</p>", "id": "p-1"}
+        citations = [block["value"] for block in blocks[1:]]
+        assert [by_pk[c["provision"]].pasal for c in citations] == ["2", "69", "Pasal 43–51"]
+        assert [c["mode"] for c in citations] == ["summary"] * 3
+        assert [c["text"] for c in citations] == [
+            "Ringkasan pasal 2.",
+            "Pasal 69 dan Pasal 81: Larangan dan ancaman pidananya.",
+            "Hak korban.",
+        ]
+        assert by_pk[citations[0]["provision"]].pk == pasal2.pk
+
+        # the draft revision: the same lesson and tags
+        content = new.get_model("wagtailcore", "Revision").objects.get(pk=draft.pk).content
+        assert [block["value"] for block in json.loads(content["body"])[1:]] == citations
+        for revision_question, (code, tag) in zip(content["questions"], OLD_TAGS, strict=True):
+            assert "provision" not in revision_question
+            labels = [(by_pk[pk].pasal, by_pk[pk].ayat, by_pk[pk].butir) for pk in revision_question["provisions"]]
+            if labels:
+                assert sorted(labels) == sorted(provision_references(tag)) and revision_question["provision_note"] == ""
+            else:
+                assert revision_question["provision_note"] == tag
+    finally:
+        migrate_to()
