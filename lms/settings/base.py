@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "hr",
+    "api",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    # The API (api/): OAuth 2.0 clients; "ninja" listed so its docs page is served from our static files, no CDN.
+    "oauth2_provider",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -367,3 +371,14 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 HR_FILE_RETENTION_DAYS = int(os.environ.get("HR_FILE_RETENTION_DAYS", "7"))
 if HR_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("HR_FILE_RETENTION_DAYS must be 1 or more (days a finished file stays downloadable).")
+
+# --- Integration API (api app, README "API") --------------------------------------------
+# OAuth 2.0 client credentials only; client secrets are stored hashed (django-oauth-toolkit's default)
+# and shown once when an admin registers a client. Each client may ask only for its own scopes.
+# django-oauth-toolkit's models are swappable; migrations that point at them need the setting named.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.scopes.ApiClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiOAuth2Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_TOKEN_EXPIRE_SECONDS", "3600")),
+}
