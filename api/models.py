@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
 from api import scopes as api_scopes
+# The webhook models live beside their code in api/webhooks/; imported here so Django registers them.
+from api.webhooks.models import CertificateExpiryEmission, WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 
 class ApiClient(models.Model):

@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
+from certificates.signals import certificate_issued, certificate_revoked
 from certificates.selectors import certificates_governed_by, template_for_certificate, verification_forget
 from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
@@ -140,6 +141,7 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
         # A concurrent completion issued this cycle first: the record is theirs and ours.
         return Certificate.objects.get(subject.q(), holder=user, cycle=cycle)
     log(instance=certificate, action="certificates.issue", user=None)
+    certificate_issued.send(sender=Certificate, certificate=certificate)
     certificate_render_enqueue(certificate=certificate)
     return certificate
 
@@ -161,6 +163,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
         user=by,
         data={"reason": reason, "note": certificate.revocation_note},
     )
+    certificate_revoked.send(sender=Certificate, certificate=certificate, by=by)
     transaction.on_commit(lambda: verification_forget(certificate.code))
     return certificate
 

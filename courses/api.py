@@ -71,3 +71,12 @@ def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
         .select_related("user__officer_profile", "course")
         .order_by("last_activity_at")
     )
+
+
+def course_agency_ids_by_user(*, user_ids) -> dict[int, set[int]]:
+    """User id → the agencies of the courses that user is enrolled in (one query)."""
+    agencies: dict[int, set[int]] = {}
+    rows = Enrollment.objects.filter(user_id__in=user_ids).values_list("user_id", "course__agency_id").distinct()
+    for user_id, agency_id in rows:
+        agencies.setdefault(user_id, set()).add(agency_id)
+    return agencies

@@ -21,7 +21,7 @@ from courses.choices import QuestionOrder
 from courses.models.progress import AttemptAnswer, AttemptStatus, Enrollment, ModuleProgress, QuizAttempt
 from courses.models.quiz import Question
 from courses.selectors import ModuleState, course_outline_for_user
-from courses.signals import course_completed
+from courses.signals import course_completed, course_completion_recorded
 from lms.errors import DomainError
 
 if TYPE_CHECKING:  # the pages import this module; it receives them as arguments
@@ -164,6 +164,7 @@ def course_complete_if_finished(*, user, course: CoursePage) -> bool:
     )
     if updated:
         enrollment = Enrollment.objects.get(user=user, course=course)
+        course_completion_recorded.send(sender=type(course), user=user, course=course, enrollment=enrollment)
         transaction.on_commit(
             lambda: course_completed.send(sender=type(course), user=user, course=course, enrollment=enrollment)
         )

@@ -382,3 +382,26 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiOAuth2Validator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_TOKEN_EXPIRE_SECONDS", "3600")),
 }
+
+# --- Integration API webhooks (api.webhooks; README "Webhooks") ---------------------------
+WEBHOOKS = {
+    # Tries per message before it is recorded as failed (an admin can still send it again).
+    "MAX_ATTEMPTS": int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "8")),
+    # The wait after the 1st, 2nd, ... failed try, in seconds; the last one repeats.
+    "RETRY_SCHEDULE_SECONDS": tuple(
+        int(seconds) for seconds in os.environ.get("WEBHOOKS_RETRY_SCHEDULE_SECONDS", "60,300,1800,7200,21600,43200").split(",")
+    ),
+    # How long the receiver may take to answer one try.
+    "TIMEOUT_SECONDS": float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10")),
+    # A try taken by a worker holds its message this long (more than the timeout); after
+    # that the worker is taken as dead and `manage.py sweep_webhook_deliveries` asks again.
+    "SEND_LEASE_SECONDS": int(os.environ.get("WEBHOOKS_SEND_LEASE_SECONDS", "120")),
+    # The sweep leaves a due message this long to the task that was queued for it.
+    "SWEEP_GRACE_SECONDS": int(os.environ.get("WEBHOOKS_SWEEP_GRACE_SECONDS", "300")),
+    # `manage.py emit_expired_certificates` emits certificates that expired at most this many days ago.
+    "EXPIRED_LOOKBACK_DAYS": int(os.environ.get("WEBHOOKS_EXPIRED_LOOKBACK_DAYS", "7")),
+    # Plain http:// to 127.0.0.1 / localhost receivers (development and tests only); else https only.
+    "ALLOW_INSECURE_LOOPBACK": env_bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False),
+}
+if WEBHOOKS["MAX_ATTEMPTS"] < 1 or not WEBHOOKS["RETRY_SCHEDULE_SECONDS"]:
+    raise ImproperlyConfigured("WEBHOOKS_MAX_ATTEMPTS must be 1 or more and WEBHOOKS_RETRY_SCHEDULE_SECONDS not empty.")

@@ -21,3 +21,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The tests' webhook receivers listen on http://127.0.0.1.
+WEBHOOKS["ALLOW_INSECURE_LOOPBACK"] = True  # noqa: F405
