@@ -23,7 +23,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -114,6 +114,8 @@ class EventsColumn(Column):
 
 class WebhookEndpointViewSet(ModelViewSet):
     model = WebhookEndpoint
+    name = "webhook_endpoints"
+    url_prefix = "webhook/alamat"
     icon = "link-external"
     menu_label = gettext_lazy("Alamat webhook")
     add_to_admin_menu = False
@@ -209,6 +211,8 @@ class WebhookDeliveryInspectView(generic.InspectView):
 
 class WebhookDeliveryViewSet(ModelViewSet):
     model = WebhookDelivery
+    name = "webhook_deliveries"
+    url_prefix = "webhook/pengiriman"
     icon = "list-ul"
     menu_label = gettext_lazy("Log pengiriman webhook")
     add_to_admin_menu = False
