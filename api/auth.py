@@ -43,7 +43,7 @@ class ClientToken(HttpBearer):
     openapi_flows = {
         "clientCredentials": {
             "tokenUrl": TOKEN_URL,
-            "scopes": {name: f"{name}" for name in api_scopes.SCOPES},
+            "scopes": api_scopes.SCOPE_DOCS,
         }
     }
 

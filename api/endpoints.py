@@ -10,8 +10,9 @@ import hashlib
 import json
 
 from django.http import HttpResponse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.openapi.docs import Swagger
 
 from api import openapi, problems, selectors, writes
@@ -82,6 +83,7 @@ def with_etag(request, schema, data: dict) -> HttpResponse:
     return response
 
 
+Id = Path(..., ge=1, le=2**63 - 1)
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")
 Cursor = Query(None, max_length=200, description="`next_cursor` of the previous page.")
 
@@ -157,8 +159,11 @@ def certificates_list(
     request,
     cursor: str | None = Cursor,
     limit: int = Limit,
-    updated_since: datetime.datetime | None = Query(
-        None, description="Only certificates issued, revoked or re-rendered after this time (ISO 8601 with offset)."
+    updated_since: str | None = Query(
+        None,
+        max_length=64,
+        description="Only certificates issued, revoked or re-rendered after this time (RFC 3339, with offset).",
+        example="2026-11-30T08:00:00+07:00",
     ),
     nip: str = Query("", pattern=r"^([0-9]{18})?$", description="Holder's NIP"),
     status: str = Query("", pattern=r"^(valid|expired|revoked)?$"),
@@ -167,13 +172,26 @@ def certificates_list(
 ):
     """Certificates of the client's agency, ordered by (updated_at, id): page through with `cursor` and keep the
     last page's time as the next `updated_since` to synchronise."""
-    if updated_since is not None and updated_since.tzinfo is None:
-        raise Problem(422, _("updated_since perlu zona waktu, mis. 2026-11-30T08:00:00+07:00."))
+    since = _moment(updated_since) if updated_since is not None else None
     rows = selectors.certificates(
-        client=request.auth, updated_since=updated_since, nip=nip, status=status, course=course, program=program
+        client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
     )
     rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
     return {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+def _moment(value: str) -> datetime.datetime:
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Problem(
+            422,
+            _("updated_since harus berupa waktu RFC 3339 dengan zona waktu, mis. 2026-11-30T08:00:00+07:00."),
+            errors=[{"loc": ["query", "updated_since"], "msg": "RFC 3339 date-time with offset expected"}],
+        )
+    return moment
 
 
 def _certificate(request, pk: int):
@@ -184,20 +202,20 @@ def _certificate(request, pk: int):
 
 
 @certificates.get(
-    "/{int:pk}",
+    "/{pk}",
     response={200: CertificateOut, **errors(404, 422)},
     **op(s.CERTIFICATES_READ, "certificates_detail", etag=True),
 )
-def certificates_detail(request, pk: int):
+def certificates_detail(request, pk: int = Id):
     return with_etag(request, CertificateOut, certificate_out(_certificate(request, pk)))
 
 
 @certificates.post(
-    "/{int:pk}/revoke",
+    "/{pk}/revoke",
     response={200: CertificateOut, **errors(404, 409, 422)},
     **op(s.CERTIFICATES_REVOKE, "certificates_revoke"),
 )
-def certificates_revoke(request, pk: int, payload: RevokeIn):
+def certificates_revoke(request, payload: RevokeIn, pk: int = Id):
     """Revoke with a reason; the certificate stays on record as revoked (409 if it already is)."""
     certificate = writes.certificate_revoke(
         client=request.auth, certificate=_certificate(request, pk), reason=payload.reason, note=payload.note
@@ -217,11 +235,11 @@ def courses_list(request, cursor: str | None = Cursor, limit: int = Limit):
 
 
 @catalog.get(
-    "/courses/{int:pk}",
+    "/courses/{pk}",
     response={200: CourseOut, **errors(404, 422)},
     **op(None, "courses_detail", etag=True),
 )
-def courses_detail(request, pk: int):
+def courses_detail(request, pk: int = Id):
     course = selectors.courses(client=request.auth).filter(pk=pk).first()
     if course is None:
         raise Problem(404)
@@ -235,11 +253,11 @@ def programs_list(request, cursor: str | None = Cursor, limit: int = Limit):
 
 
 @catalog.get(
-    "/programs/{int:pk}",
+    "/programs/{pk}",
     response={200: ProgramOut, **errors(404, 422)},
     **op(None, "programs_detail", etag=True),
 )
-def programs_detail(request, pk: int):
+def programs_detail(request, pk: int = Id):
     program = selectors.programs(client=request.auth).filter(pk=pk).first()
     if program is None:
         raise Problem(404)

@@ -27,6 +27,7 @@ DESCRIPTION = """The integration API of Pimpasa LMS for the HR systems of Imigra
 
 PROBLEM_STATUSES = {"400", "401", "403", "404", "409", "422", "429"}
 SCHEME = "OAuth2"
+DATE_TIME_PARAMETERS = {"updated_since"}
 
 VERIFY_PATH = "/api/v1/verify/{code}/"
 VERIFY_OPERATION = {
@@ -91,12 +92,16 @@ def finish(schema: dict, *, scopes: dict[str, str | None], etags: set[str]) -> d
     security_schemes = components.get("securitySchemes", {})
     if "ClientToken" in security_schemes:
         security_schemes[SCHEME] = security_schemes.pop("ClientToken")
+        security_schemes[SCHEME].pop("scheme", None)  # inherited from HttpBearer; not a field of type oauth2
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             operation_id = operation.get("operationId")
             if operation_id in scopes:
                 scope = scopes[operation_id]
                 operation["security"] = [{SCHEME: [scope] if scope else []}]
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") in DATE_TIME_PARAMETERS:
+                    parameter["schema"]["format"] = "date-time"  # parsed by the operation (with offset)
             responses = operation.get("responses", {})
             for status, response in responses.items():
                 content = response.get("content", {})
