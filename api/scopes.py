@@ -23,6 +23,15 @@ SCOPES = {
     PROGRESS_READ: _("Membaca pendaftaran, kemajuan dan JP"),
 }
 
+# The same in English, for the OpenAPI document (one language; its descriptions are English).
+SCOPE_DOCS = {
+    OFFICERS_READ: "Read officers",
+    OFFICERS_WRITE: "Create and update officers",
+    CERTIFICATES_READ: "Read certificates",
+    CERTIFICATES_REVOKE: "Revoke certificates",
+    PROGRESS_READ: "Read enrolments, progress and training hours (JP)",
+}
+
 
 def parse_scopes(value: str) -> list[str]:
     """The scopes of a space-separated string, in the order of SCOPES, without repeats."""

@@ -152,7 +152,8 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
     if reason not in RevocationReason.values:
         raise CertificateError(_("Pilih alasan pencabutan yang tersedia."))
     updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by, revocation_reason=reason, revocation_note=note.strip()
+        revoked_at=timezone.now(), revoked_by=by, revocation_reason=reason, revocation_note=note.strip(),
+        updated_at=timezone.now(),
     )
     if not updated:
         raise CertificateError(_("Sertifikat ini sudah dicabut."))
@@ -295,7 +296,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(
             pdf=name, pdf_sha256=rendered.sha256, rendered_at=timezone.now(), pdf_outdated=False,
-            pdf_base_url=base_url,
+            pdf_base_url=base_url, updated_at=timezone.now(),
             render_requested_at=None, render_task_id="",
         )
         certificate.refresh_from_db()

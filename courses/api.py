@@ -73,10 +73,18 @@ def stalled_enrollments(*, inactive_before: datetime.datetime) -> QuerySet:
     )
 
 
-def course_agency_ids_by_user(*, user_ids) -> dict[int, set[int]]:
-    """User id → the agencies of the courses that user is enrolled in (one query)."""
-    agencies: dict[int, set[int]] = {}
-    rows = Enrollment.objects.filter(user_id__in=user_ids).values_list("user_id", "course__agency_id").distinct()
-    for user_id, agency_id in rows:
-        agencies.setdefault(user_id, set()).add(agency_id)
-    return agencies
+def catalog_courses(*, agency_id: int | None = None) -> QuerySet:
+    """Live courses with their agency, legal bases and prerequisites loaded (a fixed number of queries
+    for any number of courses): the catalog's metadata as the integration API shows it."""
+    courses = CoursePage.objects.live().select_related("agency").prefetch_related("legal_bases", "prerequisites")
+    if agency_id is not None:
+        courses = courses.filter(agency_id=agency_id)
+    return courses
+
+
+def enrollments_of(*, user, agency_id: int | None = None) -> list[Enrollment]:
+    """`user`'s enrolments (of `agency_id`'s courses only, when given) with course and agency, oldest first."""
+    enrollments = Enrollment.objects.filter(user=user).select_related("course__agency").order_by("enrolled_at", "pk")
+    if agency_id is not None:
+        enrollments = enrollments.filter(course__agency_id=agency_id)
+    return list(enrollments)

@@ -47,15 +47,9 @@ def _officers_written(*, created, updated) -> None:
     if not endpoints or not (created or updated):
         return
     profiles = selectors.officer_profiles_by_pk([*created, *updated])
-    agencies = selectors.officer_agency_ids(user_ids=[profile.user_id for profile in profiles.values()])
     created = set(created)
     webhook_events_emit(
-        events=[
-            events.officer_updated_event(
-                profile=profile, agency_ids=agencies.get(profile.user_id, ()), created=pk in created
-            )
-            for pk, profile in profiles.items()
-        ],
+        events=[events.officer_updated_event(profile=profile, created=pk in created) for pk, profile in profiles.items()],
         endpoints=endpoints,
     )
 

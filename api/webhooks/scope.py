@@ -2,7 +2,9 @@
 
 An endpoint receives an event when it subscribes to its type, its client is active and
 holds the scope that reads that kind of record, and the client is central (no agency)
-or of an agency the event concerns. An Imigrasi client never hears of a BP2MI certificate.
+or of an agency the event concerns. An Imigrasi client never hears of a BP2MI certificate;
+officer events go to every client with officers:read, as the API shows officers to all
+(api.selectors).
 """
 
 from api import scopes
@@ -29,4 +31,4 @@ def endpoint_receives(endpoint, event: Event) -> bool:
     client = endpoint.client
     if not (client.is_active and endpoint.subscribes(event.type) and client.has_scope(EVENT_SCOPES[event.type])):
         return False
-    return client.agency_id is None or client.agency_id in event.agency_ids
+    return event.agency_ids is None or client.is_central or client.agency_id in event.agency_ids

@@ -69,7 +69,8 @@ def test_the_receiver_verifies_the_signed_message_with_the_library(
     assert payload["type"] == "certificate.issued"
     assert payload["data"]["serial"] == certificate.serial
     assert payload["data"]["agency"] == "IMI" and payload["data"]["status"] == "valid"
-    assert payload["data"]["holder"]["nip"] == officer.officer_profile.nip
+    assert payload["data"]["holder_nip"] == officer.officer_profile.nip
+    assert payload["data"]["id"] == certificate.pk and payload["data"]["verification_code"] == certificate.code
     assert (delivery.status, delivery.attempts, delivery.last_response_code) == (DeliveryStatus.DELIVERED, 1, 204)
     assert delivery.delivered_at is not None and delivery.next_attempt_at is None
 

@@ -24,6 +24,7 @@ from hr.officer_import import officer_import_apply
 from hr.tabular import read_table
 from lms.models import OfficerProfile
 from lms.tests.factories import AgencyFactory, OfficeFactory, UserFactory, make_officer
+from lms.tests.query_budget import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ class TestScope:
         assert received_types(receiver, "bp2mi") == ["certificate.issued", "certificate.revoked"]
         assert received_types(receiver, "pusat") == ["certificate.issued", "certificate.revoked"]
         assert receiver.to("imigrasi") == []
-        assert not WebhookDelivery.objects.filter(endpoint=endpoints["imigrasi"]).exists()
+        assert not WebhookDelivery.objects.filter(endpoint=endpoints["imigrasi"], event_type__startswith="certificate.").exists()
         assert all(message.verified for message in receiver.received)
 
     def test_a_client_gets_only_the_events_its_scopes_can_read_and_it_subscribed_to(
@@ -111,34 +112,35 @@ class TestCourseCompleted:
         (completed,) = [m.payload for m in receiver.to("imigrasi") if m.payload["type"] == "course.completed"]
         assert completed["data"]["course"] == {"id": course.pk, "title": course.title, "agency": "IMI"}
         assert completed["data"]["officer"]["nip"] == officer.officer_profile.nip
-        assert completed["data"]["completed_at"].endswith("Z")
+        assert completed["data"]["completed_at"].endswith("+07:00")  # as the API writes times
 
 
 class TestOfficerUpdated:
-    def test_an_officer_saved_is_sent_to_the_agencies_whose_courses_they_take(
+    """Officers are the programme's roster: the API shows them to every client with officers:read, and so do the events."""
+
+    def test_an_officer_saved_is_sent_to_every_client_that_reads_officers(
         self, receiver, endpoints, courses, django_capture_on_commit_callbacks
     ):
+        make_endpoint(receiver, "sertifikat-saja", scopes="certificates:read")
         officer = make_officer(full_name="Budi Santoso")
-        enrollment_create(user=officer, course=courses["imigrasi"])
-        receiver.received.clear()
-        WebhookDelivery.objects.all().delete()
+        WebhookDelivery.objects.all().delete()  # its creation (never committed in a test)
 
         profile = officer.officer_profile
         profile.rank = "Penata (III/c)"
         with django_capture_on_commit_callbacks(execute=True):
             profile.save()
 
-        assert received_types(receiver, "imigrasi") == ["officer.updated"]
-        assert received_types(receiver, "pusat") == ["officer.updated"]
-        assert receiver.to("bp2mi") == []
+        for path in ("imigrasi", "bp2mi", "pusat"):
+            assert received_types(receiver, path) == ["officer.updated"], path
+        assert receiver.to("sertifikat-saja") == []
         data = receiver.to("imigrasi")[0].payload["data"]
         assert (data["nip"], data["full_name"], data["rank"], data["created"]) == (
             profile.nip, "Budi Santoso", "Penata (III/c)", False
         )
-        assert data["office"]["code"] == profile.office.code
+        assert data["office"]["code"] == profile.office.code and data["email"] == officer.email
 
     def test_an_officer_import_sends_one_event_per_officer_written_in_constant_queries(
-        self, receiver, endpoints, django_capture_on_commit_callbacks, django_assert_num_queries
+        self, receiver, endpoints, django_capture_on_commit_callbacks
     ):
         office = OfficeFactory(code="KANIM-BDG", name="Kantor Imigrasi Bandung")
 
@@ -152,10 +154,9 @@ class TestOfficerUpdated:
             officer_import_apply(table=rows(3))
         with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as many:
             officer_import_apply(table=rows(30, start=3))
-        assert len(many) == len(few)
-        assert WebhookDelivery.objects.filter(endpoint=endpoints["pusat"]).count() == 33
-        # Officers who take no agency's course are news to central HR only.
-        assert not WebhookDelivery.objects.filter(endpoint__in=[endpoints["imigrasi"], endpoints["bp2mi"]]).exists()
+        assert statements(many) == statements(few)  # a bulk insert SQLite splits counts once
+        for endpoint in endpoints.values():
+            assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 33
         created = WebhookDelivery.objects.filter(endpoint=endpoints["pusat"]).values_list("payload", flat=True)
         assert {payload["data"]["created"] for payload in created} == {True}
         assert OfficerProfile.objects.count() == 33
