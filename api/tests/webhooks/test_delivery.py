@@ -16,7 +16,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.models import WebhookDelivery
 from api.tests.webhooks.builders import make_endpoint
-from api.webhooks import tasks
+from api.webhooks import services, tasks
 from api.webhooks.models import DeliveryStatus, WebhookEvent
 from certificates.models import Certificate
 from certificates.services import certificate_issue
@@ -245,3 +245,19 @@ class TestNeverInsideTheRequest:
         assert not Certificate.objects.exists()
         assert not WebhookDelivery.objects.exists()
         assert receiver.received == []
+
+
+def test_a_due_try_is_claimed_by_one_worker_only(receiver):
+    endpoint = make_endpoint(receiver, "sdm")
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_type="certificate.issued", payload={},
+                                              next_attempt_at=NOW)
+    with time_machine.travel(NOW, tick=False):
+        assert services._claim(delivery.pk, now=NOW) is True
+        assert services._claim(delivery.pk, now=NOW) is False  # a second worker, a sweep's task: not theirs
+        assert tasks.deliver_webhook.call(delivery.pk) == "not-due"
+    assert receiver.received == []
+    # A worker killed while sending: once its lease runs out the try is due again.
+    lease_over = NOW + datetime.timedelta(seconds=120)
+    with time_machine.travel(lease_over, tick=False):
+        assert tasks.deliver_webhook.call(delivery.pk) == DeliveryStatus.DELIVERED
+    assert len(receiver.to("sdm")) == 1
