@@ -1,3 +1,17 @@
-"""Admin wiring of the API: audit actions (api/audit.py registers them on import)."""
+"""Admin wiring of the API: the API clients (Settings > Klien API, superusers), audit actions."""
 
-from api import audit  # noqa: F401
+from django.urls import path
+from wagtail import hooks
+
+from api import admin_views
+from api import audit  # noqa: F401  (registers the audit actions)
+
+
+@hooks.register("register_admin_viewset")
+def register_api_client_viewset():
+    return admin_views.ApiClientViewSet("api_clients")
+
+
+@hooks.register("register_admin_urls")
+def register_api_client_urls():
+    return [path("klien-api/<int:pk>/ganti-rahasia/", admin_views.secret_rotate, name="api_client_secret_rotate")]
