@@ -64,7 +64,6 @@ class ApiClientViewSet(ModelViewSet):
     list_display = ["name", "agency", "scopes", "rate_limit_per_minute", "is_active", "created_at"]
     list_filter = ["agency", "is_active"]
     search_fields = ["name"]
-    permission_policy = SuperusersOnly(ApiClient)
 
     def get_form_class(self, for_update=False):
         return ApiClientForm

@@ -2,9 +2,13 @@
 
 from django.urls import path
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from api import admin_views
 from api import audit  # noqa: F401  (registers the audit actions)
+from api.models import ApiClient
+
+register_permission_policy(ApiClient, admin_views.SuperusersOnly(ApiClient), exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
