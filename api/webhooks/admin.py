@@ -118,7 +118,8 @@ class WebhookEndpointViewSet(ModelViewSet):
     url_prefix = "webhook/alamat"
     icon = "link-external"
     menu_label = gettext_lazy("Alamat webhook")
-    add_to_admin_menu = False
+    add_to_settings_menu = True
+    menu_order = 910
     add_view_class = WebhookEndpointCreateView
     copy_view_enabled = False
     list_display = ["url", "client", EventsColumn("events", label=gettext_lazy("Peristiwa")), "is_active", "created_at"]
@@ -215,7 +216,8 @@ class WebhookDeliveryViewSet(ModelViewSet):
     url_prefix = "webhook/pengiriman"
     icon = "list-ul"
     menu_label = gettext_lazy("Log pengiriman webhook")
-    add_to_admin_menu = False
+    add_to_settings_menu = True
+    menu_order = 920
     index_view_class = WebhookDeliveryIndexView
     inspect_view_class = WebhookDeliveryInspectView
     inspect_view_enabled = True
