@@ -3,7 +3,6 @@ never sent inside the request that caused them."""
 
 import base64
 import datetime
-import json
 from io import StringIO
 
 import httpx
