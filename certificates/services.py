@@ -28,6 +28,7 @@ from wagtail.log_actions import log
 from certificates.codes import code_generate, serial_format
 from certificates import signing
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
+from certificates.signals import certificate_issued, certificate_revoked
 from certificates.selectors import (
     certificates_governed_by,
     signatory_for,
@@ -223,6 +224,7 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
         # A concurrent completion issued this cycle first: the record is theirs and ours.
         return Certificate.objects.get(subject.q(), holder=user, cycle=cycle)
     log(instance=certificate, action="certificates.issue", user=None)
+    certificate_issued.send(sender=Certificate, certificate=certificate)
     certificate_render_enqueue(certificate=certificate)
     return certificate
 
@@ -233,7 +235,8 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
     if reason not in RevocationReason.values:
         raise CertificateError(_("Pilih alasan pencabutan yang tersedia."))
     updated = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by, revocation_reason=reason, revocation_note=note.strip()
+        revoked_at=timezone.now(), revoked_by=by, revocation_reason=reason, revocation_note=note.strip(),
+        updated_at=timezone.now(),
     )
     if not updated:
         raise CertificateError(_("Sertifikat ini sudah dicabut."))
@@ -244,6 +247,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
         user=by,
         data={"reason": reason, "note": certificate.revocation_note},
     )
+    certificate_revoked.send(sender=Certificate, certificate=certificate, by=by)
     transaction.on_commit(lambda: verification_forget(certificate.code))
     return certificate
 
@@ -403,7 +407,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).update(
             pdf=name, pdf_sha256=sha256, rendered_at=timezone.now(), pdf_outdated=False,
-            pdf_base_url=base_url,
+            pdf_base_url=base_url, updated_at=timezone.now(),
             render_requested_at=None, render_task_id="",
             **_signature_fields(signed),
         )

@@ -3,6 +3,7 @@ The three public verification URLs share one rate limit per address (settings.RA
 so that guessing codes is impractical."""
 
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from certificates import views
 from lms.ratelimits import rate_limited
@@ -12,7 +13,8 @@ app_name = "certificates"
 urlpatterns = [
     path("verify/", rate_limited("verify")(views.verify_form), name="verify_form"),
     path("verify/<str:code>/", rate_limited("verify")(views.verify), name="verify"),
-    path("api/v1/verify/<str:code>/", rate_limited("verify")(views.verify_json), name="verify_json"),
+    # GET only and no cookies needed: exempt from CSRF so another method gets 405, not the CSRF page.
+    path("api/v1/verify/<str:code>/", csrf_exempt(rate_limited("verify")(views.verify_json)), name="verify_json"),
     path("my/certificates/", views.my_certificates, name="mine"),
     path("my/certificates/<int:pk>/renew/", views.renew, name="renew"),
     path("certificates/<int:pk>/pdf/", views.download, name="download"),

@@ -158,3 +158,20 @@ def course_modules_outline(*, course) -> list[tuple[str, int]]:
     return list(
         ModulePage.objects.live().child_of(course).order_by("path").values_list("title", "duration_minutes")
     )
+
+
+def catalog_courses(*, agency_id: int | None = None) -> QuerySet:
+    """Live courses with their agency, legal bases and prerequisites loaded (a fixed number of queries
+    for any number of courses): the catalog's metadata as the integration API shows it."""
+    courses = CoursePage.objects.live().select_related("agency").prefetch_related("legal_bases", "prerequisites")
+    if agency_id is not None:
+        courses = courses.filter(agency_id=agency_id)
+    return courses
+
+
+def enrollments_of(*, user, agency_id: int | None = None) -> list[Enrollment]:
+    """`user`'s enrolments (of `agency_id`'s courses only, when given) with course and agency, oldest first."""
+    enrollments = Enrollment.objects.filter(user=user).select_related("course__agency").order_by("enrolled_at", "pk")
+    if agency_id is not None:
+        enrollments = enrollments.filter(course__agency_id=agency_id)
+    return list(enrollments)

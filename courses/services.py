@@ -23,7 +23,7 @@ from courses.models.progress import AttemptAnswer, AttemptStatus, Enrollment, Mo
 from courses.models.quiz import Question
 from courses.models.review import ContentReview, QuestionHold
 from courses.selectors import ModuleState, course_outline_for_user
-from courses.signals import course_completed, refresher_completed
+from courses.signals import course_completed, course_completion_recorded, refresher_completed
 from lms import audit
 from lms.cache import CONTENT
 from lms.cache_invalidation import invalidate_now_and_on_commit
@@ -175,6 +175,7 @@ def course_complete_if_finished(*, user, course: CoursePage) -> bool:
     )
     if updated:
         enrollment = Enrollment.objects.get(user=user, course=course)
+        course_completion_recorded.send(sender=type(course), user=user, course=course, enrollment=enrollment)
         transaction.on_commit(
             lambda: course_completed.send(sender=type(course), user=user, course=course, enrollment=enrollment)
         )

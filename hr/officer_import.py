@@ -34,6 +34,7 @@ from hr.tabular import Table, TableError
 from lms import queueing, roles
 from lms.errors import DomainError
 from lms.models import OfficerProfile, Office, Village
+from lms.signals import officer_profiles_written
 from lms.validators import normalize_nip, validate_nip
 
 User = get_user_model()
@@ -418,7 +419,7 @@ def _write(plan: ImportPlan) -> list[int]:
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=user.pk, group_id=officer_group.pk) for user in users], batch_size=1000
         )
-        OfficerProfile.objects.bulk_create(
+        new_profiles = OfficerProfile.objects.bulk_create(
             [
                 OfficerProfile(
                     user=user,
@@ -451,7 +452,19 @@ def _write(plan: ImportPlan) -> list[int]:
             changed_profiles, ["full_name", "rank", "office", "village"], batch_size=1000
         )
         User.objects.bulk_update(changed_users, ["email", "first_name", "last_name"], batch_size=1000)
+        officer_profiles_written.send(
+            sender=OfficerProfile,
+            created=_profile_ids(new_profiles),
+            updated=[profile.pk for profile in changed_profiles],
+        )
     return [user.pk for user in users]
+
+
+def _profile_ids(profiles: list[OfficerProfile]) -> list[int]:
+    if all(profile.pk for profile in profiles):
+        return [profile.pk for profile in profiles]
+    # A backend that cannot return ids on bulk insert.
+    return list(OfficerProfile.objects.filter(nip__in=[p.nip for p in profiles]).values_list("pk", flat=True))
 
 
 def officer_invitation_resend(*, user, by) -> None:

@@ -56,11 +56,16 @@ def _rate_for(group, request):
     return settings.RATE_LIMITS[group]
 
 
-def check_rate_limit(request, *, group: str, methods=ALL_METHODS, key: str = "ip") -> dict | None:
-    """Count this request against `group`; return the usage when it is over the budget."""
+def check_rate_limit(
+    request, *, group: str, methods=ALL_METHODS, key: str = "ip", rate: str | None = None
+) -> dict | None:
+    """Count this request against `group`; return the usage when it is over the budget.
+
+    `rate` ("count/period") replaces settings.RATE_LIMITS[group] where the budget is per caller,
+    e.g. each API client's own limit (api/auth.py)."""
     if not getattr(settings, "RATELIMIT_ENABLE", True) or request.method not in methods:
         return None
-    usage = get_usage(request, group=group, key=key, rate=_rate_for, method=list(methods), increment=True)
+    usage = get_usage(request, group=group, key=key, rate=rate or _rate_for, method=list(methods), increment=True)
     if usage and usage["should_limit"]:
         return usage
     return None

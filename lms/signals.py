@@ -8,3 +8,8 @@ or roll back together with the change.
 from django.dispatch import Signal
 
 legal_change_applied = Signal()
+
+# Officer profiles written in bulk (bulk_create / bulk_update skip post_save), sent inside
+# the transaction that wrote them. kwargs: created (profile ids), updated (profile ids).
+# A profile saved one at a time sends Django's post_save instead.
+officer_profiles_written = Signal()

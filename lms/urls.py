@@ -30,7 +30,8 @@ urlpatterns = [
     path("", include("courses.urls")),  # my/learning/
     path("accounts/", include("lms.account_urls")),
     path("hr/", include("hr.urls")),
-    path("", include("certificates.urls")),
+    path("", include("certificates.urls")),  # before the API: /api/v1/verify/<code>/ is printed on paper
+    path("api/v1/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -175,8 +175,21 @@ PREFIX_RULES = {
         Row("/admin/statistik-kuis/{module_id}/", admin_area(trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/reports/site-history/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/login-terkunci/", admin_area(admin=200)),
+        Row("/admin/api_clients/", admin_area(admin=200)),
+        Row("/admin/webhook/alamat/", admin_area(admin=200)),
+        Row("/admin/webhook/alamat/new/", admin_area(admin=200)),
+        Row("/admin/webhook/pengiriman/", admin_area(admin=200)),
         Row("/admin/password_reset/", everyone(200)),
         Row("/admin/workflows/list/", admin_area(admin=200)),
+    ],
+    # The integration API authenticates with OAuth tokens only (its own matrix: api/tests/test_authorization.py);
+    # a session, even an admin's, is no token. The schema, its docs page and the token endpoint are public.
+    "api/v1/": [
+        Row("/api/v1/certificates/", everyone(401)),
+        Row("/api/v1/officers/{officer_a_nip}", everyone(401)),
+        Row("/api/v1/openapi.json", everyone(200)),
+        Row("/api/v1/docs", everyone(200)),
+        Row("/api/v1/oauth/token/", everyone(405)),
     ],
     "hr/": [
         Row("/hr/", hr_area()),
@@ -307,6 +320,7 @@ def build_world() -> World:
             "legal_basis_id": LegalBasis.objects.first().pk,
             "officer_a_user_id": officer_a.pk,
             "officer_a_profile_id": OfficerProfile.objects.get(user=officer_a).pk,
+            "officer_a_nip": OfficerProfile.objects.get(user=officer_a).nip,
             "a_certificate_id": certificate.pk,
             "a_certificate_code": certificate.code,
             "hr_bundle_id": bundle.pk,

@@ -62,7 +62,7 @@ def test_catalogues_hold_every_string_in_the_source(tmp_path, monkeypatch, setti
     the new English entries, commit both .po files."""
     if not shutil.which("xgettext"):
         missing("GNU gettext's xgettext (.ci/install-system-deps)")
-    for name in ("lms", "courses", "certificates", "hr", "demo", "templates"):
+    for name in ("lms", "courses", "certificates", "hr", "api", "demo", "templates"):
         shutil.copytree(
             Path(settings.BASE_DIR) / name, tmp_path / name, ignore=shutil.ignore_patterns("tests", "__pycache__")
         )

@@ -279,6 +279,9 @@ class Certificate(models.Model):
     render_requested_at = models.DateTimeField(_("render diminta pada"), null=True, blank=True, editable=False)
     render_task_id = models.CharField(_("tugas render"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    # What an integrator synchronises on (the API's `updated_since`): issue, revocation, a new PDF.
+    # Queryset updates that change any of these set it themselves (certificates.services).
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -332,6 +335,9 @@ class Certificate(models.Model):
             # (the paginator's COUNT) is an index-only scan; after the unique id they never change the order.
             models.Index(fields=["agency", "issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_agency"),
             models.Index(fields=["issued_on", "id", "expires_on", "revoked_at"], name="certificate_registry_issued"),
+            # The API's synchronisation feed: changed since a time, in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"], name="certificate_updated"),
+            models.Index(fields=["agency", "updated_at", "id"], name="certificate_agency_updated"),
             # The sweep's question, "which PDFs are wanted?", reads only the few rows that are.
             models.Index(
                 fields=["render_requested_at"], condition=Q(pdf="") | Q(pdf_outdated=True), name="certificate_pdf_wanted"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "hr",
+    "api",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    # The API (api/): OAuth 2.0 clients; "ninja" listed so its docs page is served from our static files, no CDN.
+    "oauth2_provider",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -380,3 +384,49 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 HR_FILE_RETENTION_DAYS = int(os.environ.get("HR_FILE_RETENTION_DAYS", "7"))
 if HR_FILE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("HR_FILE_RETENTION_DAYS must be 1 or more (days a finished file stays downloadable).")
+
+# --- Integration API (api app, README "API") --------------------------------------------
+# OAuth 2.0 client credentials only; client secrets are stored hashed (django-oauth-toolkit's default)
+# and shown once when an admin registers a client. Each client may ask only for its own scopes.
+# django-oauth-toolkit's models are swappable; migrations that point at them need the setting named.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.scopes.ApiClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiOAuth2Validator",
+    # OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, no implicit or password
+    # grant, no tokens in query strings (only client credentials is used, but nothing else is left open).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("API_TOKEN_EXPIRE_SECONDS", "3600")),
+}
+
+# --- Integration API webhooks (api.webhooks; README "Webhooks") ---------------------------
+WEBHOOKS = {
+    # Tries per message before it is recorded as failed (an admin can still send it again).
+    "MAX_ATTEMPTS": int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "8")),
+    # The wait after the 1st, 2nd, ... failed try, in seconds; the last one repeats.
+    "RETRY_SCHEDULE_SECONDS": tuple(
+        int(seconds) for seconds in os.environ.get("WEBHOOKS_RETRY_SCHEDULE_SECONDS", "60,300,1800,7200,21600,43200").split(",")
+    ),
+    # How long the receiver may take to answer one try.
+    "TIMEOUT_SECONDS": float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10")),
+    # A try taken by a worker holds its message this long (more than the timeout); after
+    # that the worker is taken as dead and `manage.py sweep_webhook_deliveries` asks again.
+    "SEND_LEASE_SECONDS": int(os.environ.get("WEBHOOKS_SEND_LEASE_SECONDS", "120")),
+    # The sweep leaves a due message this long to the task that was queued for it.
+    "SWEEP_GRACE_SECONDS": int(os.environ.get("WEBHOOKS_SWEEP_GRACE_SECONDS", "300")),
+    # `manage.py emit_expired_certificates` emits certificates that expired at most this many days ago.
+    "EXPIRED_LOOKBACK_DAYS": int(os.environ.get("WEBHOOKS_EXPIRED_LOOKBACK_DAYS", "7")),
+    # Plain http:// to 127.0.0.1 / localhost receivers (development and tests only); else https only.
+    "ALLOW_INSECURE_LOOPBACK": env_bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False),
+}
+if WEBHOOKS["MAX_ATTEMPTS"] < 1 or not WEBHOOKS["RETRY_SCHEDULE_SECONDS"]:
+    raise ImproperlyConfigured("WEBHOOKS_MAX_ATTEMPTS must be 1 or more and WEBHOOKS_RETRY_SCHEDULE_SECONDS not empty.")

@@ -24,3 +24,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Unsigned unless a test configures a key (certificates/tests/test_signing.py), whatever the shell exported.
 CERTIFICATE_SIGNING_P12 = ""
 CERTIFICATE_SIGNING_P12_PASSWORD = ""
+# The tests' webhook receivers listen on http://127.0.0.1.
+WEBHOOKS["ALLOW_INSECURE_LOOPBACK"] = True  # noqa: F405

@@ -1,0 +1,86 @@
+"""Bearer tokens of django-oauth-toolkit, checked per operation for one scope, and each client's rate limit.
+
+`ClientToken(scope)` is the `auth=` of an operation. It finds the access token by its checksum
+(as django-oauth-toolkit does) in one query with its application's ApiClient and agency, and:
+- no, unknown or expired token, or an inactive client: 401;
+- a token without the operation's scope (or whose client no longer holds it): 403;
+- over the client's `rate_limit_per_minute`: 429 with Retry-After (lms.ratelimits counters,
+  shared through the cache like the site's other budgets).
+The operation then reads `request.auth`, the ApiClient.
+"""
+
+import hashlib
+
+from django.utils.translation import gettext as _
+from ninja.security.http import HttpBearer
+from oauth2_provider.models import get_access_token_model
+
+from api import scopes as api_scopes
+from api.problems import Problem
+from lms.ratelimits import check_rate_limit
+
+AccessToken = get_access_token_model()
+RATE_GROUP = "api"
+TOKEN_URL = "/api/v1/oauth/token/"
+
+
+def _client_key(group, request) -> str:
+    return str(request.api_client.pk)
+
+
+class ClientToken(HttpBearer):
+    """OAuth 2.0 client credentials (the OpenAPI security scheme `OAuth2`)."""
+
+    openapi_type = "oauth2"
+    openapi_description = "OAuth 2.0 client credentials: POST /api/v1/oauth/token/ with the client id and secret."
+
+    def __init__(self, scope: str | None):
+        if scope is not None and scope not in api_scopes.SCOPES:
+            raise ValueError(f"Unknown scope {scope!r}")
+        self.scope = scope
+        super().__init__()
+
+    openapi_flows = {
+        "clientCredentials": {
+            "tokenUrl": TOKEN_URL,
+            "scopes": api_scopes.SCOPE_DOCS,
+        }
+    }
+
+    def authenticate(self, request, token: str):
+        client = client_for_token(token)
+        if client is None:
+            return None  # ninja answers 401 (api.problems)
+        granted = set(client.token_scopes) & set(client.scope_list)
+        if self.scope is not None and self.scope not in granted:
+            raise Problem(403, _("Operasi ini memerlukan cakupan %(scope)s.") % {"scope": self.scope})
+        request.api_client = client
+        usage = check_rate_limit(request, group=RATE_GROUP, key=_client_key, rate=f"{client.rate_limit_per_minute}/m")
+        if usage is not None:
+            retry_after = max(int(usage["time_left"]), 1)
+            raise Problem(
+                429,
+                _("Batas %(limit)s permintaan per menit untuk klien ini terlampaui. Coba lagi dalam %(seconds)s detik.")
+                % {"limit": client.rate_limit_per_minute, "seconds": retry_after},
+                headers={"Retry-After": str(retry_after)},
+            )
+        return client
+
+
+def client_for_token(token: str):
+    """The active ApiClient of a valid (unexpired) access token, or None; one query."""
+    if not token:
+        return None
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    access = (
+        AccessToken.objects.select_related("application__api_client__agency", "application__user")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if access is None or access.is_expired():
+        return None
+    client = getattr(access.application, "api_client", None) if access.application_id else None
+    if client is None or not client.is_active:
+        return None
+    client.token_scopes = access.scope.split()
+    return client

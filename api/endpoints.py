@@ -1,0 +1,269 @@
+"""The integration API: /api/v1/ (django-ninja), its OpenAPI 3.1 schema and docs page.
+
+Operations stay thin: scope and rate limit in `auth` (api/auth.py), reads through api/selectors.py,
+writes through the services of hr and certificates, errors as problems (api/problems.py), lists
+by cursor (api/pagination.py), details with an ETag.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.http import HttpResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Path, Query, Router
+from ninja.openapi.docs import Swagger
+
+from api import openapi, problems, selectors, writes
+from api import scopes as s
+from api.auth import ClientToken
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
+from api.problems import Problem
+from api.schemas import (
+    CertificateOut,
+    CertificatePage,
+    CourseOut,
+    CoursePage,
+    EnrollmentList,
+    EnrollmentOut,
+    OfficerIn,
+    OfficerOut,
+    OfficerPage,
+    ProblemOut,
+    ProgramOut,
+    ProgramPage,
+    RevokeIn,
+)
+from api.serializers import certificate_out, course_out, enrollment_out, officer_out, program_out
+
+
+class PimpasaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return openapi.finish(schema, scopes=SCOPE_OF, etags=WITH_ETAG)
+
+
+api = PimpasaAPI(
+    title="Pimpasa LMS API",
+    version="1.0.0",
+    description=openapi.DESCRIPTION,
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+)
+problems.install(api)
+
+SCOPE_OF: dict[str, str] = {}  # operationId -> the scope it needs (the schema's `security`)
+WITH_ETAG: set[str] = set()  # operationIds answering 304 to If-None-Match
+
+
+def errors(*statuses):
+    return {status: ProblemOut for status in (400, 401, 403, 429, *statuses)}
+
+
+def op(scope: str | None, operation_id: str, *, etag: bool = False) -> dict:
+    """`auth` and `operation_id` of an operation needing `scope` (None: any valid token)."""
+    SCOPE_OF[operation_id] = scope
+    if etag:
+        WITH_ETAG.add(operation_id)
+    return {"auth": ClientToken(scope), "operation_id": operation_id}
+
+
+def with_etag(request, schema, data: dict) -> HttpResponse:
+    """The JSON of `data` with a strong ETag over it; 304 when the client's If-None-Match names it."""
+    body = json.dumps(schema.model_validate(data).model_dump(mode="json"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    given = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
+    if etag in tags or given.strip() == "*":
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    return response
+
+
+Id = Path(..., ge=1, le=2**63 - 1)
+Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")
+Cursor = Query(None, max_length=200, description="`next_cursor` of the previous page.")
+
+
+# --- officers -------------------------------------------------------------------------
+
+officers = Router(tags=["officers"])
+
+
+@officers.get("/", response={200: OfficerPage, **errors(422)}, **op(s.OFFICERS_READ, "officers_list"))
+def officers_list(
+    request,
+    cursor: str | None = Cursor,
+    limit: int = Limit,
+    office: str = Query("", max_length=30, description="Office code, e.g. KANIM-BDG"),
+    province: str = Query("", max_length=100, description="Province of the office or the village"),
+    q: str = Query("", max_length=100, description="Part of the name"),
+):
+    """Officers by NIP; every client with officers:read sees the programme's roster."""
+    rows, next_cursor = page(
+        selectors.officers(office=office, province=province, q=q), key="nip", cursor=cursor, limit=limit
+    )
+    return {"items": [officer_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+NIP_PATTERN = r"^[0-9]{18}$"
+
+
+def _officer(nip: str):
+    officer = selectors.officer_by_nip(nip)
+    if officer is None:
+        raise Problem(404, _("Tidak ada petugas dengan NIP %(nip)s.") % {"nip": nip})
+    return officer
+
+
+@officers.get(
+    "/{nip}", response={200: OfficerOut, **errors(404, 422)}, **op(s.OFFICERS_READ, "officers_detail", etag=True)
+)
+def officers_detail(request, nip: str):
+    return with_etag(request, OfficerOut, officer_out(_officer(nip)))
+
+
+@officers.put(
+    "/{nip}",
+    response={200: OfficerOut, 201: OfficerOut, **errors(404, 409, 422)},
+    **op(s.OFFICERS_WRITE, "officers_put"),
+)
+def officers_put(request, nip: str, payload: OfficerIn):
+    """Create or update the officer of this NIP, checked exactly as one row of the HR import.
+
+    201 when created (the officer is e-mailed an invitation to set a password), 200 otherwise."""
+    created = writes.officer_put(client=request.auth, nip=nip, data=payload.model_dump())
+    return (201 if created else 200), officer_out(_officer(nip))
+
+
+@officers.get(
+    "/{nip}/enrolments", response={200: EnrollmentList, **errors(404, 422)}, **op(s.PROGRESS_READ, "officers_enrolments")
+)
+def officers_enrolments(request, nip: str):
+    """The officer's enrolments in the client's agency's courses (all agencies for central HR) with progress."""
+    officer = _officer(nip)
+    enrollments = selectors.enrollments(client=request.auth, officer=officer)
+    return {"nip": officer.nip, "items": enrollment_out(officer, enrollments)}
+
+
+# --- certificates ---------------------------------------------------------------------
+
+certificates = Router(tags=["certificates"])
+
+
+@certificates.get("/", response={200: CertificatePage, **errors(422)}, **op(s.CERTIFICATES_READ, "certificates_list"))
+def certificates_list(
+    request,
+    cursor: str | None = Cursor,
+    limit: int = Limit,
+    updated_since: str | None = Query(
+        None,
+        max_length=64,
+        description="Only certificates issued, revoked or re-rendered after this time (RFC 3339, with offset).",
+        example="2026-11-30T08:00:00+07:00",
+    ),
+    nip: str = Query("", pattern=r"^([0-9]{18})?$", description="Holder's NIP"),
+    status: str = Query("", pattern=r"^(valid|expired|revoked)?$"),
+    course: int | None = Query(None, ge=1, le=2**31 - 1),
+    program: int | None = Query(None, ge=1, le=2**31 - 1),
+):
+    """Certificates of the client's agency, ordered by (updated_at, id): page through with `cursor` and keep the
+    last page's time as the next `updated_since` to synchronise."""
+    since = _moment(updated_since) if updated_since is not None else None
+    rows = selectors.certificates(
+        client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
+    )
+    rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
+    return {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+def _moment(value: str) -> datetime.datetime:
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Problem(
+            422,
+            _("updated_since harus berupa waktu RFC 3339 dengan zona waktu, mis. 2026-11-30T08:00:00+07:00."),
+            errors=[{"loc": ["query", "updated_since"], "msg": "RFC 3339 date-time with offset expected"}],
+        )
+    return moment
+
+
+def _certificate(request, pk: int):
+    certificate = selectors.certificate(client=request.auth, pk=pk)
+    if certificate is None:
+        raise Problem(404, _("Tidak ada sertifikat %(id)s untuk klien ini.") % {"id": pk})
+    return certificate
+
+
+@certificates.get(
+    "/{pk}",
+    response={200: CertificateOut, **errors(404, 422)},
+    **op(s.CERTIFICATES_READ, "certificates_detail", etag=True),
+)
+def certificates_detail(request, pk: int = Id):
+    return with_etag(request, CertificateOut, certificate_out(_certificate(request, pk)))
+
+
+@certificates.post(
+    "/{pk}/revoke",
+    response={200: CertificateOut, **errors(404, 409, 422)},
+    **op(s.CERTIFICATES_REVOKE, "certificates_revoke"),
+)
+def certificates_revoke(request, payload: RevokeIn, pk: int = Id):
+    """Revoke with a reason; the certificate stays on record as revoked (409 if it already is)."""
+    certificate = writes.certificate_revoke(
+        client=request.auth, certificate=_certificate(request, pk), reason=payload.reason, note=payload.note
+    )
+    return certificate_out(certificate)
+
+
+# --- catalog --------------------------------------------------------------------------
+
+catalog = Router(tags=["catalog"])
+
+
+@catalog.get("/courses", response={200: CoursePage, **errors(422)}, **op(None, "courses_list"))
+def courses_list(request, cursor: str | None = Cursor, limit: int = Limit):
+    rows, next_cursor = page(selectors.courses(client=request.auth), key="pk", cursor=cursor, limit=limit, key_type=int)
+    return {"items": [course_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+@catalog.get(
+    "/courses/{pk}",
+    response={200: CourseOut, **errors(404, 422)},
+    **op(None, "courses_detail", etag=True),
+)
+def courses_detail(request, pk: int = Id):
+    course = selectors.courses(client=request.auth).filter(pk=pk).first()
+    if course is None:
+        raise Problem(404)
+    return with_etag(request, CourseOut, course_out(course))
+
+
+@catalog.get("/programs", response={200: ProgramPage, **errors(422)}, **op(None, "programs_list"))
+def programs_list(request, cursor: str | None = Cursor, limit: int = Limit):
+    rows, next_cursor = page(selectors.programs(client=request.auth), key="pk", cursor=cursor, limit=limit, key_type=int)
+    return {"items": [program_out(row) for row in rows], "next_cursor": next_cursor}
+
+
+@catalog.get(
+    "/programs/{pk}",
+    response={200: ProgramOut, **errors(404, 422)},
+    **op(None, "programs_detail", etag=True),
+)
+def programs_detail(request, pk: int = Id):
+    program = selectors.programs(client=request.auth).filter(pk=pk).first()
+    if program is None:
+        raise Problem(404)
+    return with_etag(request, ProgramOut, program_out(program))
+
+
+api.add_router("/officers/", officers)
+api.add_router("/certificates/", certificates)
+api.add_router("/", catalog)

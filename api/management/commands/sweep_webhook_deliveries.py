@@ -1,0 +1,22 @@
+"""Every few minutes: ask the worker again for webhook deliveries that are due and not in the queue."""
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from api.webhooks.services import webhook_deliveries_sweep
+from lms.queueing import QueueUnavailable
+
+
+class Command(BaseCommand):
+    help = (
+        "Enqueue one send for each pending webhook delivery whose next try is overdue by more than "
+        "WEBHOOKS_SWEEP_GRACE_SECONDS and that is not waiting in the queue (its worker was killed, the "
+        "queue was down, or the task backend cannot defer retries). Safe to run any number of times."
+    )
+
+    @no_translations
+    def handle(self, *args, **options):
+        try:
+            count = webhook_deliveries_sweep()
+        except QueueUnavailable:
+            raise CommandError("The task queue cannot be reached; the deliveries stay pending, run again later.") from None
+        self.stdout.write(f"Enqueued {count} webhook delivery(ies).")
