@@ -15,7 +15,7 @@ def fill_updated_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("certificates", "0009_move_hr_models_to_hr"),
+        ("certificates", "0015_certificate_pdf_signature"),
     ]
 
     operations = [
