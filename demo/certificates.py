@@ -140,8 +140,8 @@ def _draw_stamp(code: str, color: str):
         pen = ImageDraw.Draw(canvas)
         pen.ellipse((10, 10, 290, 290), outline=rgb + (190,), width=9)
         pen.ellipse((45, 45, 255, 255), outline=rgb + (190,), width=4)
-        pen.text((150, 130), "CAP CONTOH", fill=rgb + (190,), anchor="mm", font_size=30)
-        pen.text((150, 175), code, fill=rgb + (190,), anchor="mm", font_size=30)
+        pen.text((150, 130), "CAP CONTOH", fill=rgb + (190,), anchor="mm", font_size=24)
+        pen.text((150, 172), code, fill=rgb + (190,), anchor="mm", font_size=26)
         return canvas
 
     return draw
@@ -209,8 +209,15 @@ def _issued_on(state: str, validity_months: int, today: datetime.date) -> dateti
     return today - datetime.timedelta(days=30)
 
 
+DEMO_STUDY_DAYS = 12  # the demo officers enrolled this many days before they completed a course
+
+
 def _complete_course(user, course, completed_at) -> None:
-    Enrollment.objects.get_or_create(user=user, course=course, defaults={"completed_at": completed_at})
+    enrollment, created = Enrollment.objects.get_or_create(user=user, course=course, defaults={"completed_at": completed_at})
+    if created:  # enrolled_at is set on insert (auto_now_add): the certificate's period starts there
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            enrolled_at=completed_at - datetime.timedelta(days=DEMO_STUDY_DAYS)
+        )
     for module in course.get_modules():
         ModuleProgress.objects.get_or_create(
             user=user, module_id=module.pk, defaults={"course": course, "completed_at": completed_at}

@@ -37,6 +37,8 @@ from lms.models import (
 logger = logging.getLogger(__name__)
 
 CURRICULUM_PATH = Path(__file__).with_name("curriculum.json")
+# The demo officers' jabatan (the functional position of immigration officers), printed on their certificates.
+DEMO_POSITION = "Analis Keimigrasian Ahli Pertama"
 # Demo-only password, printed in the README; never used outside a demo database.
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
 
@@ -372,6 +374,7 @@ def _seed_officers(rows, offices, villages, report) -> None:
                 "nip": row["nip"],
                 "full_name": row["full_name"],
                 "rank": row["rank"],
+                "position": row.get("position", DEMO_POSITION),
                 "office": offices[row["office"]],
                 "village": villages.get(row["village"]),
             },

@@ -49,6 +49,8 @@ COLUMNS = {
                                       "suratelektronik"]),
     "rank": (gettext_lazy("Pangkat/Golongan"), ["pangkat", "pangkatgolongan", "golongan", "golonganruang",
                                                 "pangkatgolonganruang", "rank", "grade", "rankgrade"]),
+    # Optional: a file without it leaves every officer's jabatan as it is.
+    "position": (gettext_lazy("Jabatan"), ["jabatan", "namajabatan", "jabatanfungsional", "position", "jobtitle"]),
     "office": (gettext_lazy("Kantor"), ["kantor", "kodekantor", "kantorimigrasi", "namakantor", "office",
                                         "officecode", "unitkerja", "satker", "satuankerja", "immigrationoffice"]),
     "village": (gettext_lazy("Desa Binaan"), ["desa", "desabinaan", "desakelurahan", "kelurahan", "village",
@@ -58,7 +60,7 @@ COLUMNS = {
     "province": (gettext_lazy("Provinsi"), ["provinsi", "province"]),
 }
 # What the database can hold per column; a longer value is refused with its line, never cut short.
-MAX_LENGTHS = {"full_name": 200, "email": 254, "rank": 100, "village": 100, "regency": 100, "province": 100}
+MAX_LENGTHS = {"full_name": 200, "email": 254, "rank": 100, "position": 200, "village": 100, "regency": 100, "province": 100}
 REQUIRED_COLUMNS = ("nip", "full_name", "email", "office")
 
 
@@ -97,6 +99,7 @@ class PlannedRow:
     action: str = Action.CREATE
     changes: list[str] = field(default_factory=list)
     profile: OfficerProfile | None = None
+    position: str | None = None  # None: the file has no Jabatan column
 
 
 @dataclass
@@ -205,7 +208,7 @@ def expected_header() -> list[str]:
 def example_row() -> list[str]:
     """A filled-in example for the downloadable template."""
     return ["198503122010011001", "Budi Santoso, S.H.", "budi.santoso@imigrasi.go.id", "Penata Muda (III/a)",
-            "KANIM-BDG", "Desa Binong", "Kabupaten Subang", "Jawa Barat"]
+            "Analis Keimigrasian Ahli Pertama", "KANIM-BDG", "Desa Binong", "Kabupaten Subang", "Jawa Barat"]
 
 
 def officer_import_plan(*, table: Table) -> ImportPlan:
@@ -296,6 +299,7 @@ def officer_import_plan(*, table: Table) -> ImportPlan:
             office=office,
             village_key=village_key,
             profile=profile,
+            position=record["position"] if "position" in positions else None,
         )
         if profile is not None:
             row.changes = _changes(row, profile, plan)
@@ -338,6 +342,8 @@ def _changes(row: PlannedRow, profile: OfficerProfile, plan: ImportPlan) -> list
         changed.append(str(COLUMNS["email"][0]))
     if row.rank != profile.rank:
         changed.append(str(COLUMNS["rank"][0]))
+    if row.position is not None and row.position != profile.position:
+        changed.append(str(COLUMNS["position"][0]))
     if row.office.pk != profile.office_id:
         changed.append(str(COLUMNS["office"][0]))
     if row.village_key and (village is None or village.pk != profile.village_id):
@@ -426,6 +432,7 @@ def _write(plan: ImportPlan) -> list[int]:
                     nip=row.nip,
                     full_name=row.full_name,
                     rank=row.rank,
+                    position=row.position or "",
                     office=row.office,
                     village=village_by_key.get(row.village_key) if row.village_key else None,
                 )
@@ -440,6 +447,8 @@ def _write(plan: ImportPlan) -> list[int]:
                 continue
             profile = row.profile
             profile.full_name, profile.rank, profile.office = row.full_name, row.rank, row.office
+            if row.position is not None:
+                profile.position = row.position
             if row.village_key:
                 profile.village = village_by_key[row.village_key]
             changed_profiles.append(profile)
@@ -449,7 +458,7 @@ def _write(plan: ImportPlan) -> list[int]:
             user.first_name, user.last_name = _split_name(row.full_name)
             changed_users.append(user)
         OfficerProfile.objects.bulk_update(
-            changed_profiles, ["full_name", "rank", "office", "village"], batch_size=1000
+            changed_profiles, ["full_name", "rank", "position", "office", "village"], batch_size=1000
         )
         User.objects.bulk_update(changed_users, ["email", "first_name", "last_name"], batch_size=1000)
         officer_profiles_written.send(

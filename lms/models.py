@@ -62,6 +62,8 @@ class Agency(index.Indexed, models.Model):
         _("format nomor seri"),
         max_length=60,
         default=DEFAULT_SERIAL_FORMAT,
+        # Also in the database: rows inserted by code that predates the field (older migrations) get it.
+        db_default=DEFAULT_SERIAL_FORMAT,
         validators=[validate_serial_format],
         help_text=_(
             "Token: {agency} kode instansi, {year} tahun, {seq} nomor urut enam angka. "

@@ -183,7 +183,8 @@ class TestSeedDemoCertificates:
             assert signatory is not None and signatory.covers(certificate.issued_on)
             assert "contoh" in signatory.position.lower() or "contoh" in signatory.name.lower()
             assert signatory.place and signatory.id_number and signatory.signature_image_id and signatory.stamp_image_id
-            assert certificate.holder_rank and certificate.holder_unit and certificate.period_end
+            assert certificate.holder_rank and certificate.holder_position and certificate.holder_unit
+            assert certificate.period_start < certificate.period_end == certificate.issued_on
         assert all(template.logo_id and template.signatory_id for template in CertificateTemplate.objects.all())
         program_certificate = Certificate.objects.get(program__slug="program-dasar-pimpasa")
         assert program_certificate.lesson_hours == sum(hours for _title, hours in program_certificate.syllabus)

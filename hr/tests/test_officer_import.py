@@ -160,6 +160,27 @@ class TestApply:
         assert OfficerProfile.objects.count() == 2 and Village.objects.count() == 1
         assert mail.outbox == []  # nobody new, nobody invited again
 
+    def test_the_jabatan_column_sets_positions_and_a_file_without_it_keeps_them(
+        self, office, django_capture_on_commit_callbacks
+    ):
+        header = HEADER.replace("Pangkat/Golongan,", "Pangkat/Golongan,Jabatan,")
+        rows = [
+            f"{NIP_A},Budi Santoso,budi@imigrasi.example,Penata (III/c),Analis Keimigrasian Ahli Muda,KANIM-BDG,,,",
+            f"{NIP_B},Siti Aminah,siti@imigrasi.example,,,Kantor Imigrasi Bandung,,,",
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            apply(csv_bytes(*rows, header=header))
+        assert dict(OfficerProfile.objects.values_list("nip", "position")) == {
+            NIP_A: "Analis Keimigrasian Ahli Muda", NIP_B: ""
+        }
+        changed = apply(csv_bytes(rows[0].replace("Ahli Muda", "Ahli Madya"), rows[1], header=header))
+        assert changed.rows[0].changes == ["Jabatan"]
+        assert OfficerProfile.objects.get(nip=NIP_A).position == "Analis Keimigrasian Ahli Madya"
+
+        without = apply(csv_bytes(f"{NIP_A},Budi Santoso,budi@imigrasi.example,Penata (III/c),KANIM-BDG,,,"))
+        assert without.unchanged == 1
+        assert OfficerProfile.objects.get(nip=NIP_A).position == "Analis Keimigrasian Ahli Madya"
+
     def test_existing_officer_can_be_updated_without_email(self, office):
         OfficerProfileFactory(nip=NIP_A, full_name="Lama", office=office)
         plan = apply(csv_bytes(f"{NIP_A},Budi Baru,,,KANIM-BDG,,,"))

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='serial_format',
-            field=models.CharField(default='PIMPASA/{agency}/{year}/{seq}', help_text='Token: {agency} kode instansi, {year} tahun, {seq} nomor urut enam angka. Bawaan: PIMPASA/{agency}/{year}/{seq}, mis. PIMPASA/IMI/2026/000123.', max_length=60, validators=[lms.serials.validate_serial_format], verbose_name='format nomor seri'),
+            field=models.CharField(db_default='PIMPASA/{agency}/{year}/{seq}', default='PIMPASA/{agency}/{year}/{seq}', help_text='Token: {agency} kode instansi, {year} tahun, {seq} nomor urut enam angka. Bawaan: PIMPASA/{agency}/{year}/{seq}, mis. PIMPASA/IMI/2026/000123.', max_length=60, validators=[lms.serials.validate_serial_format], verbose_name='format nomor seri'),
         ),
         migrations.AlterField(
             model_name='agency',
