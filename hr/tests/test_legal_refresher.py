@@ -252,6 +252,10 @@ class TestRefresher:
         }
         assert badges == {"Definisi": "Selesai", "Ancaman pidana": "Perlu diulang", "Hak korban": "Selesai"}
 
+        module_page = client.get(world["modules"][1].url).content.decode()
+        assert "Penyegaran: materi modul ini berubah" in module_page
+        assert "Penyegaran: materi modul ini berubah" not in client.get(world["modules"][0].url).content.decode()
+
         # Passing only the changed module's quiz completes the refresher and renews the certificate.
         with django_capture_on_commit_callbacks(execute=True):
             attempt = take_quiz(client, world["modules"][1])
