@@ -490,21 +490,16 @@ def quiz_attempt_submit(
             for answer in result.answers
         ]
     )
-    # The provisions each question tested, copied like its text: item analysis survives later edits.
-    tagged = {}
-    for question_id, provision_id in Question.provisions.through.objects.filter(
-        question_id__in=[answer.question_id for answer in result.answers]
-    ).values_list("question_id", "legalprovision_id"):
-        tagged.setdefault(question_id, []).append(provision_id)
-    if tagged:
-        AnswerProvision = AttemptAnswer.provisions.through
-        AnswerProvision.objects.bulk_create(
-            [
-                AnswerProvision(attemptanswer_id=row.pk, legalprovision_id=provision_id)
-                for row, answer in zip(rows, result.answers, strict=True)
-                for provision_id in tagged.get(answer.question_id, [])
-            ]
-        )
+    # The provisions each question tested (prefetched by attempt_questions), copied like its text:
+    # item analysis survives later edits.
+    AnswerProvision = AttemptAnswer.provisions.through
+    tags = [
+        AnswerProvision(attemptanswer_id=row.pk, legalprovision_id=provision.pk)
+        for row, answer in zip(rows, result.answers, strict=True)
+        for provision in by_id[answer.question_id].provisions.all()
+    ]
+    if tags:
+        AnswerProvision.objects.bulk_create(tags)
     Through = AttemptAnswer.selected_choices.through
     Through.objects.bulk_create(
         [

@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -359,6 +360,10 @@ class LegalChangeItem(Orderable):
 
     def __str__(self):
         return f"{self.provision} → {self.get_new_status_display()}"
+
+    def clean(self):
+        if self.replacement_id and self.replacement_id == self.provision_id:
+            raise ValidationError({"replacement": _("Pasal pengganti harus pasal lain.")})
 
 
 class Office(models.Model):

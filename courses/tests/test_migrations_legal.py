@@ -75,14 +75,26 @@ def build_old_world(old):
             ],
         },
     )
-    return bases, module, questions, draft
+    user = old.get_model("auth", "User").objects.create(username="petugas-lama")
+    attempt = old.get_model("courses", "QuizAttempt").objects.create(
+        user=user, module_id=module.pk, number=1, status="submitted", submitted_at=timezone.now(), pass_mark=70
+    )
+    AttemptAnswer = old.get_model("courses", "AttemptAnswer")
+    answers = [
+        AttemptAnswer.objects.create(
+            attempt=attempt, question_id=q.pk, is_correct=True, points_awarded=1, question_text=q.text,
+            legal_basis_id=q.legal_basis_id, provision=q.provision,
+        )
+        for q in questions[:-1]  # the last question repeats the first one's tag
+    ]
+    return bases, module, questions, draft, answers
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_old_tag_and_citation_survives():
     try:
         old = migrate_to(BEFORE)
-        bases, module, old_questions, draft = build_old_world(old)
+        bases, module, old_questions, draft, old_answers = build_old_world(old)
 
         new = migrate_to()
 
@@ -102,6 +114,18 @@ def test_every_old_tag_and_citation_survives():
                 assert {p.legal_basis_id for p in tagged} == {bases[code].pk}
             else:  # otherwise word for word
                 assert question.provision_note == tag
+        # answers already given are counted under the same provisions (item analysis per provision)
+        AttemptAnswer = new.get_model("courses", "AttemptAnswer")
+        AnswerThrough = AttemptAnswer.provisions.through
+        for old_answer in old_answers:
+            answer_tags = list(
+                AnswerThrough.objects.filter(attemptanswer_id=old_answer.pk).order_by("pk").values_list("legalprovision_id", flat=True)
+            )
+            question_tags = list(
+                Through.objects.filter(question_id=old_answer.question_id).order_by("pk").values_list("legalprovision_id", flat=True)
+            )
+            assert answer_tags == question_tags
+            assert AttemptAnswer.objects.get(pk=old_answer.pk).provision == old_answer.provision  # the copy stays as it was
         # one provision per distinct reference, numbered for the natural order
         pasal2 = LegalProvision.objects.get(legal_basis=bases["UU-21-2007"].pk, pasal="2", ayat="1", butir="")
         assert pasal2.pasal_number == 2 and pasal2.status == "berlaku" and pasal2.text == ""

@@ -172,6 +172,15 @@ class TestReviewerRecordsChange:
         assert not LegalChange.objects.exists()
         assert LegalProvision.objects.get(pk=world["p120"].pk).status == "berlaku"
 
+    def test_a_provision_does_not_replace_itself(self, client, world):
+        client.force_login(world["reviewer"])
+        response = client.post(
+            f"{CHANGES}add/", change_form(world, [{"provision": world["p120"].pk, "new_status": "dicabut", "replacement": world["p120"].pk}])
+        )
+        assert response.status_code == 200
+        assert "Pasal pengganti harus pasal lain." in response.content.decode()
+        assert not LegalChange.objects.exists()
+
     def test_reviewer_adds_a_provision_and_it_is_unique(self, client, world):
         client.force_login(world["reviewer"])
         data = provision_form(LegalProvision(legal_basis=world["kuhp"], pasal="79", status="berlaku"), heading="Kategori denda")
