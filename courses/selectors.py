@@ -567,6 +567,17 @@ def quiz_status_counted(*, user, module: ModulePage, since=None) -> policies.Qui
     )
 
 
+def citations_of(module: ModulePage) -> list[tuple[str, int, str]]:
+    """(block id, provision id, mode) of every legal citation in the module's lesson, in order.
+
+    Reads the stored stream as it is (no query, no provision loaded)."""
+    return [
+        (block.get("id"), block["value"]["provision"], block["value"].get("mode") or "summary")
+        for block in module.body.raw_data
+        if block.get("type") == "legal_citation" and isinstance(block.get("value"), dict) and block["value"].get("provision")
+    ]
+
+
 # --- When the law changes: what a change touches, and what trainers and officers see of it.
 
 
@@ -812,14 +823,3 @@ def review_rows(reviews) -> list[ReviewRow]:
             )
         )
     return rows
-
-
-def citations_of(module: ModulePage) -> list[tuple[str, int, str]]:
-    """(block id, provision id, mode) of every legal citation in the module's lesson, in order.
-
-    Reads the stored stream as it is (no query, no provision loaded)."""
-    return [
-        (block.get("id"), block["value"]["provision"], block["value"].get("mode") or "summary")
-        for block in module.body.raw_data
-        if block.get("type") == "legal_citation" and isinstance(block.get("value"), dict) and block["value"].get("provision")
-    ]

@@ -58,7 +58,7 @@ class LegalReviewMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_legal_review_menu_item():
-    return LegalReviewMenuItem(_("Perlu ditinjau"), reverse("legal_reviews"), icon_name="warning", order=250)
+    return LegalReviewMenuItem(_("Perlu ditinjau"), reverse("legal_reviews"), icon_name="warning", order=245)
 
 
 class LegalReviewDashboardPanel(Component):

@@ -69,11 +69,14 @@ def record_through_admin(client, scene, *, withhold=True) -> LegalChange:
 def test_recording_a_change_in_the_admin_lists_exactly_the_tagged_content_and_its_holders(client, scene, holders):
     change = record_through_admin(client, scene)
     assert change.applied_at is not None
-    assert set(ContentReview.objects.values_list("module_id", flat=True)) == {scene.penalties.pk, scene.polri_module.pk}
+    assert set(ContentReview.objects.values_list("module_id", flat=True)) == {
+        scene.penalties.pk, scene.reading.pk, scene.polri_module.pk
+    }
     assert QuestionHold.objects.count() == 3
 
     report = selectors.legal_impact_of_change(change)
-    assert [m.pk for m in report.content.modules] == [scene.penalties.pk, scene.polri_module.pk]
+    assert [m.pk for m in report.content.modules] == [scene.penalties.pk, scene.reading.pk, scene.polri_module.pk]
+    assert [(b.module.pk, b.provision) for b in report.content.blocks] == [(scene.reading.pk, scene.pasal2)]
     assert {q.pk for q in report.content.questions} == {
         q.pk for q in tagged(scene.penalties, scene.pasal2) + tagged(scene.polri_module, scene.pasal2)
     }
@@ -81,7 +84,7 @@ def test_recording_a_change_in_the_admin_lists_exactly_the_tagged_content_and_it
     assert set(report.holders) == {holders["imi"], holders["polri"], holders["program"]}
 
     page = client.get(f"/admin/dampak-hukum/perubahan/{change.pk}/").content.decode()
-    assert "Sanksi pidana TPPO" in page and "Penyidikan" in page
+    assert "Sanksi pidana TPPO" in page and "Penyidikan" in page and "Bacaan dasar hukum" in page
     assert "Modul lain" not in page and "Modul bersih" not in page  # tagged with another provision / untagged
     for question in tagged(scene.penalties, scene.pasal2):
         assert question.text in page
@@ -97,7 +100,7 @@ def test_a_trainer_sees_only_their_agencys_content_and_holders(client, scene, ho
     change = record_through_admin(client, scene)
     client.force_login(scene.polri_trainer)
     page = client.get(f"/admin/dampak-hukum/perubahan/{change.pk}/").content.decode()
-    assert "Penyidikan" in page and "Sanksi pidana TPPO" not in page
+    assert "Penyidikan" in page and "Sanksi pidana TPPO" not in page and "Bacaan dasar hukum" not in page
     assert "Budi" in page and "Ani" not in page and "Citra" not in page
 
 
@@ -111,7 +114,7 @@ def test_an_officer_has_no_impact_page(client, scene, holders):
 def test_the_provision_page_lists_what_cites_it_and_links_from_the_provision_listing(client, scene, holders):
     change = record_through_admin(client, scene)
     page = client.get(f"/admin/dampak-hukum/pasal/{scene.pasal48.pk}/").content.decode()
-    assert "Modul lain" in page and "Sanksi pidana TPPO" not in page
+    assert "Modul lain" in page and "Bacaan dasar hukum" in page and "Sanksi pidana TPPO" not in page
     assert "Belum ada perubahan peraturan yang dicatat untuk pasal ini." in page
     page = client.get(f"/admin/dampak-hukum/pasal/{scene.pasal2.pk}/").content.decode()
     assert "Sanksi pidana TPPO" in page and str(change.instrument) in page
@@ -130,12 +133,13 @@ def test_the_command_prints_the_same_lists_for_an_instrument_a_change_and_a_prov
     by_instrument = run("KUHP-2023")
     assert by_instrument == run(str(change.pk)) == run("UU-21-2007")
     assert f"Perubahan #{change.pk}: KUHP (UU 1/2023), berlaku 2026-01-02" in by_instrument
-    assert "Modul (2):" in by_instrument and "Kursus Imigrasi / Sanksi pidana TPPO" in by_instrument
+    assert "Modul (3):" in by_instrument and "Kursus Imigrasi / Sanksi pidana TPPO" in by_instrument
+    assert "Blok pelajaran (1):" in by_instrument and "- Bacaan dasar hukum: blok " in by_instrument
     assert "Soal (3):" in by_instrument and "Modul lain" not in by_instrument
     assert "Pemegang sertifikat berlaku yang terbit sampai 2026-01-10 (3):" in by_instrument
     assert holders["imi"].serial in by_instrument and holders["other"].serial not in by_instrument
     by_provision = run("UU-21-2007:pasal 2  ayat (1)")
-    assert "Modul (2):" in by_provision and "Soal (3):" in by_provision
+    assert "Modul (3):" in by_provision and "Soal (3):" in by_provision
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_question_provisions'),
+        # After the tags and citations moved to provisions (feat/legal-core's 0006): one line of migrations.
+        ('courses', '0006_provisions_for_citations_and_questions'),
         ('lms', '0005_legal_provisions_and_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

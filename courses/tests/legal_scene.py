@@ -22,6 +22,7 @@ class Scene:
     penalties: ModulePage  # Imigrasi: 2 of its 4 questions tagged with Pasal 2 ayat (1)
     untouched: ModulePage  # Imigrasi: questions tagged with another provision
     polri_module: ModulePage  # Polri: 1 question tagged with Pasal 2 ayat (1)
+    reading: ModulePage  # Imigrasi, no quiz: its lesson cites Pasal 2 ayat (1) (summary) and Pasal 48
     pasal2: LegalProvision
     pasal48: LegalProvision
     pasal457: LegalProvision
@@ -50,6 +51,17 @@ def make_scene(catalog) -> Scene:
     penalties = make_module(course=imi_course, title="Sanksi pidana TPPO", questions=quiz_questions(4))
     untouched = make_module(course=imi_course, title="Modul lain", questions=quiz_questions(2))
     polri_module = make_module(course=polri_course, title="Penyidikan", questions=quiz_questions(2))
+    pasal2 = LegalProvisionFactory(legal_basis=uu21, pasal="2", ayat="1")
+    pasal48 = LegalProvisionFactory(legal_basis=uu21, pasal="48")
+    reading = make_module(
+        course=imi_course,
+        title="Bacaan dasar hukum",
+        body=[
+            ("heading", {"text": "Dasar hukum", "level": "h2"}),
+            ("legal_citation", {"provision": pasal2, "mode": "summary", "text": "Perekrutan untuk eksploitasi dipidana."}),
+            ("legal_citation", {"provision": pasal48, "mode": "summary", "text": "Korban berhak atas restitusi."}),
+        ],
+    )
     scene = Scene(
         catalog=catalog,
         imi_course=imi_course,
@@ -57,8 +69,9 @@ def make_scene(catalog) -> Scene:
         penalties=penalties,
         untouched=untouched,
         polri_module=polri_module,
-        pasal2=LegalProvisionFactory(legal_basis=uu21, pasal="2", ayat="1"),
-        pasal48=LegalProvisionFactory(legal_basis=uu21, pasal="48"),
+        reading=reading,
+        pasal2=pasal2,
+        pasal48=pasal48,
         pasal457=LegalProvisionFactory(legal_basis=kuhp, pasal="457"),
         kuhp=kuhp,
         imi_trainer=UserFactory(username="pelatih-imi", groups=[roles.TRAINER_IMIGRASI]),

@@ -40,14 +40,14 @@ def enrolled(scene, module):
 def test_a_change_opens_a_review_of_each_module_it_touches_and_holds_exactly_the_tagged_questions(scene):
     change = record_change(scene)
     reviews = ContentReview.objects.filter(change=change)
-    assert {review.module_id for review in reviews} == {scene.penalties.pk, scene.polri_module.pk}
+    assert {review.module_id for review in reviews} == {scene.penalties.pk, scene.reading.pk, scene.polri_module.pk}
     assert all(review.is_open for review in reviews)
     assert {review.course_id for review in reviews} == {scene.imi_course.pk, scene.polri_course.pk}
     held = set(QuestionHold.objects.filter(change=change, released_at__isnull=True).values_list("question_id", flat=True))
     assert held == {q.pk for q in tagged(scene.penalties, scene.pasal2) + tagged(scene.polri_module, scene.pasal2)}
     # Opening again changes nothing (the signal may be sent once only, but the service is idempotent).
     services.legal_review_open(change, user=scene.reviewer)
-    assert ContentReview.objects.filter(change=change).count() == 2
+    assert ContentReview.objects.filter(change=change).count() == 3
     assert QuestionHold.objects.filter(change=change).count() == 3
     logged = PageLogEntry.objects.filter(page=scene.penalties)
     assert logged.filter(action=audit.LEGAL_REVIEW_OPENED, user=scene.reviewer).count() == 1
@@ -57,7 +57,7 @@ def test_a_change_opens_a_review_of_each_module_it_touches_and_holds_exactly_the
 
 def test_a_change_that_does_not_withhold_opens_reviews_only(scene):
     change = record_change(scene, withhold=False)
-    assert ContentReview.objects.filter(change=change).count() == 2
+    assert ContentReview.objects.filter(change=change).count() == 3
     assert not QuestionHold.objects.exists()
 
 
@@ -149,9 +149,26 @@ def test_clearing_a_review_needs_a_comment_the_questions_confirmed_and_for_an_up
 
 def test_impact_lists_exactly_the_tagged_content(scene):
     impact = selectors.legal_impact_content([scene.pasal2.pk])
-    assert [m.pk for m in impact.modules] == [scene.penalties.pk, scene.polri_module.pk]
+    assert [m.pk for m in impact.modules] == [scene.penalties.pk, scene.reading.pk, scene.polri_module.pk]
+    [block] = impact.blocks  # the reading's citation of Pasal 2 ayat (1); not its citation of Pasal 48
+    assert (block.module.pk, block.provision, block.mode) == (scene.reading.pk, scene.pasal2, "summary")
+    assert block.block_id == scene.reading.body[1].id
     assert [c.pk for c in impact.courses] == [scene.imi_course.pk, scene.polri_course.pk]
     assert {q.pk for q in impact.questions} == {q.pk for q in tagged(scene.penalties, scene.pasal2) + tagged(scene.polri_module, scene.pasal2)}
     imi_only = impact.for_agencies([scene.imi_course.agency_id])
-    assert [m.pk for m in imi_only.modules] == [scene.penalties.pk]
+    assert [m.pk for m in imi_only.modules] == [scene.penalties.pk, scene.reading.pk]
     assert len(imi_only.questions) == 2
+
+
+def test_a_random_draw_never_picks_a_withheld_question(scene):
+    scene.penalties.quiz_draw_count = 1
+    scene.penalties.quiz_question_order = "shuffled"
+    scene.penalties.save_revision().publish()
+    officer = enrolled(scene, scene.penalties)
+    record_change(scene)
+    held = {q.pk for q in tagged(scene.penalties, scene.pasal2)}
+    drawn = set()
+    for _ in range(30):
+        drawn |= drawn_ids(start_fresh(officer, scene.penalties))
+    assert not drawn & held
+    assert len(drawn) == 2  # both questions left are drawn in turn: the draw is still random among them

@@ -6,11 +6,14 @@ import pytest
 import time_machine
 from wagtail.models import PageLogEntry
 
+from courses import services
 from courses.models import ContentReview, QuestionHold
+from courses.tests.builders import make_module, quiz_questions
 from courses.tests.legal_scene import make_scene, record_change, tagged
-from courses.tests.test_security_roles import page_form
+from courses.tests.test_admin_authoring import module_form
 from lms import audit
 from lms.tests.factories import make_officer
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +43,10 @@ def review_of(module):
 def test_each_trainer_sees_only_their_agencys_open_reviews_and_reviewers_see_all(client, scene, change):
     client.force_login(scene.imi_trainer)
     page = client.get(LIST).content.decode()
-    assert "Sanksi pidana TPPO" in page and "Penyidikan" not in page
+    assert "Sanksi pidana TPPO" in page and "Bacaan dasar hukum" in page and "Penyidikan" not in page
     assert "KUHP (UU 1/2023)" in page and "UU 21/2007 Pasal 2 ayat (1)" in page
-    assert "2 soal (2 ditahan)" in page
+    assert "0 blok pelajaran,\n            2 soal (2 ditahan)" in page
+    assert "1 blok pelajaran,\n            0 soal" in page
     client.force_login(scene.polri_trainer)
     page = client.get(LIST).content.decode()
     assert "Penyidikan" in page and "Sanksi pidana TPPO" not in page
@@ -55,10 +59,10 @@ def test_each_trainer_sees_only_their_agencys_open_reviews_and_reviewers_see_all
 def test_the_count_is_in_the_menu_and_on_the_dashboard(client, scene, change):
     client.force_login(scene.imi_trainer)
     dashboard = client.get("/admin/").content.decode()
-    assert "Perlu ditinjau (1)" in dashboard
-    assert "1 modul perlu ditinjau karena perubahan peraturan." in dashboard
+    assert "Perlu ditinjau (2)" in dashboard
+    assert "2 modul perlu ditinjau karena perubahan peraturan." in dashboard
     client.force_login(scene.reviewer)
-    assert "Perlu ditinjau (2)" in client.get("/admin/").content.decode()
+    assert "Perlu ditinjau (3)" in client.get("/admin/").content.decode()
 
 
 def test_an_officer_sees_no_review_list(client, scene, change):
@@ -96,14 +100,20 @@ def test_a_trainer_clears_a_review_as_updated_only_after_saving_a_new_revision(c
     refused = client.post(url, {"resolution": "diperbarui", "comment": "Sudah diperbarui."})
     assert refused.status_code == 400 and "Belum ada revisi modul ini" in refused.content.decode()
     with time_machine.travel(datetime.datetime(2026, 1, 6, 9, tzinfo=datetime.UTC), tick=False):
-        saved = client.post(f"/admin/pages/{scene.penalties.pk}/edit/", page_form(scene.penalties, summary="Diperbarui."))
+        form = module_form(
+            {"law": scene.pasal2.legal_basis, "pasal2": scene.pasal2, "pasal2_1": scene.pasal2},
+            title=scene.penalties.title, slug=scene.penalties.slug, summary="Diperbarui: KUHP Pasal 457.",
+        )
+        saved = client.post(f"/admin/pages/{scene.penalties.pk}/edit/", form)
     assert saved.status_code == 302
     cleared = client.post(url, {"resolution": "diperbarui", "comment": "Ancaman pidana kini menurut KUHP Pasal 457."})
     assert cleared.status_code == 302
     review.refresh_from_db()
     assert (review.status, review.resolution, review.cleared_by) == ("cleared", "diperbarui", scene.imi_trainer)
     page = client.get(LIST).content.decode()
-    assert "Tidak ada modul yang perlu ditinjau." in page and "Ancaman pidana kini menurut KUHP Pasal 457." in page
+    still_open, recently_cleared = page.split("Baru selesai ditinjau")
+    assert f"{LIST}{review.pk}/" in recently_cleared and f"{LIST}{review.pk}/" not in still_open
+    assert "Ancaman pidana kini menurut KUHP Pasal 457." in page
     entry = PageLogEntry.objects.get(page=scene.penalties, action=audit.LEGAL_REVIEW_CLEARED)
     assert entry.user == scene.imi_trainer
 
@@ -129,7 +139,7 @@ def test_officers_see_the_notice_on_the_module_and_course_until_the_review_is_cl
     client.post(scene.imi_course.url + "daftar/")
     notice = "Materi ini sedang ditinjau karena perubahan peraturan: KUHP (UU 1/2023) (berlaku 2 Januari 2026)"
     course_page = client.get(scene.imi_course.url).content.decode()
-    assert notice in course_page and "Modul yang sedang ditinjau: Sanksi pidana TPPO." in course_page
+    assert notice in course_page and "Modul yang sedang ditinjau: Sanksi pidana TPPO, Bacaan dasar hukum." in course_page
     assert notice in client.get(scene.penalties.url).content.decode()
     client.logout()
     assert notice in client.get(scene.imi_course.url).content.decode()  # anonymous visitors too (a shared page)
@@ -137,6 +147,11 @@ def test_officers_see_the_notice_on_the_module_and_course_until_the_review_is_cl
         hold.__class__.objects.filter(pk=hold.pk).update(released_at=hold.created_at, comment="ok")
     client.force_login(scene.imi_trainer)
     client.post(f"{LIST}{review_of(scene.penalties).pk}/", {"resolution": "dikonfirmasi", "comment": "Tetap sesuai."})
+    client.logout()
+    course_page = client.get(scene.imi_course.url).content.decode()
+    assert "Modul yang sedang ditinjau: Bacaan dasar hukum." in course_page  # still under review
+    client.force_login(scene.imi_trainer)
+    client.post(f"{LIST}{review_of(scene.reading).pk}/", {"resolution": "dikonfirmasi", "comment": "Ringkasan tetap benar."})
     client.logout()
     assert notice not in client.get(scene.imi_course.url).content.decode()
     client.force_login(officer)
@@ -156,3 +171,16 @@ def test_an_officer_is_told_when_a_quiz_is_shorter_or_cannot_be_taken(client, sc
     assert "kuis belum dapat dikerjakan" in page and "Mulai kuis" not in page
     refused = client.post(scene.polri_module.url + "kuis/", follow=True).content.decode()
     assert "kuis belum dapat dikerjakan" in refused
+
+
+def test_the_review_list_costs_the_same_with_many_reviews(client, scene, change, django_assert_num_queries):
+    client.force_login(scene.reviewer)
+
+    def grow():
+        for n in range(15):
+            module = make_module(course=scene.imi_course, title=f"Modul tambahan {n}", questions=quiz_questions(2))
+            scene.tag(module, 1, scene.pasal2)
+        services.legal_review_open(change, user=scene.reviewer)
+
+    _small, large = assert_flat_query_count(django_assert_num_queries, small=lambda: client.get(LIST), grow=grow)
+    assert large.content.decode().count("Modul tambahan") == 15
