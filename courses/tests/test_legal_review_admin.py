@@ -51,6 +51,8 @@ def test_each_trainer_sees_only_their_agencys_open_reviews_and_reviewers_see_all
     page = client.get(LIST).content.decode()
     assert "Penyidikan" in page and "Sanksi pidana TPPO" not in page
     assert denied(client.get(f"{LIST}{review_of(scene.penalties).pk}/"))
+    detail = client.get(f"{LIST}{review_of(scene.polri_module).pk}/").content.decode()
+    assert f"/admin/dampak-hukum/perubahan/{change.pk}/" in detail and "Konfirmasi soal" in detail
     client.force_login(scene.reviewer)
     page = client.get(LIST).content.decode()
     assert "Penyidikan" in page and "Sanksi pidana TPPO" in page

@@ -12,7 +12,7 @@ from courses.models import CoursePage, ModulePage
 from courses.tests.builders import make_course
 from courses.tests.test_admin_authoring import add_url, course_form, module_form
 from lms import audit, roles
-from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
+from lms.tests.factories import AgencyFactory, LegalBasisFactory, LegalProvisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +25,27 @@ def world(catalog):
     imi = AgencyFactory(code="IMI", short_name="Imigrasi")
     polri = AgencyFactory(code="POLRI", short_name="Polri")
     imi_course = make_course(catalog=catalog, agency=imi, title="Kursus Imigrasi", modules=1)
+    law = LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007")
     return {
         "catalog": catalog,
         "agency": polri,  # for course_form()/module_form() of the Polri trainer
         "imi": imi,
         "polri": polri,
-        "law": LegalBasisFactory(code="UU-21-2007", short_name="UU 21/2007"),
+        "law": law,
+        **provisions_of(law),
         "imi_course": imi_course,
         "imi_module": ModulePage.objects.child_of(imi_course).get(),
         "polri_trainer": UserFactory(username="pelatih-polri", groups=[roles.TRAINER_POLRI]),
         "imi_trainer": UserFactory(username="pelatih-imi", groups=[roles.TRAINER_IMIGRASI]),
         "reviewer": UserFactory(username="peninjau", groups=[roles.REVIEWER]),
+    }
+
+
+def provisions_of(law) -> dict:
+    """The provisions module_form() cites and tags (courses.tests.test_admin_authoring)."""
+    return {
+        "pasal2_1": LegalProvisionFactory(legal_basis=law, pasal="2", ayat="1"),
+        "pasal2": LegalProvisionFactory(legal_basis=law, pasal="2"),
     }
 
 
@@ -55,7 +65,8 @@ def page_form(page, **changes) -> dict:
             {"agency": page.agency, "law": LegalBasisFactory(code="UU-21-2007")}, title=page.title, slug=page.slug
         )
     else:
-        data = module_form({"law": LegalBasisFactory(code="UU-21-2007")}, title=page.title, slug=page.slug)
+        law = LegalBasisFactory(code="UU-21-2007")
+        data = module_form({"law": law, **provisions_of(law)}, title=page.title, slug=page.slug)
     data.update(nested_form_data(changes))
     return data
 
