@@ -366,7 +366,7 @@ class ImpactHolderRow:
 @dataclass
 class LegalChangeImpact:
     change: LegalChange
-    changed_modules: dict  # course (page) → [modules], in course order
+    changed_modules: dict  # course (page) → [(module, its review still open)], in course order
     certificates: QuerySet  # the holders' valid certificates of that content
 
 
@@ -374,7 +374,12 @@ def legal_change_impact(*, change: LegalChange) -> LegalChangeImpact:
     """The courses and modules a change touched, and the valid certificates of their holders (unpaged)."""
     changed = courses_api.modules_changed_by(change=change)
     courses = {course.pk: course for course in courses_api.courses_by_ids(changed)}
-    changed_modules = {courses[pk]: modules for pk, modules in changed.items() if pk in courses}
+    reviews = courses_api.reviews_of_change(change)
+    changed_modules = {
+        courses[pk]: [(module, reviews[module.pk].is_open) for module in modules]
+        for pk, modules in changed.items()
+        if pk in courses
+    }
     certificates = legal_change_certificates(change=change, course_ids=list(changed))
     return LegalChangeImpact(change=change, changed_modules=changed_modules, certificates=certificates)
 

@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0006_content_review_and_question_hold'),
-        ('courses', '0006_provisions_for_citations_and_questions'),  # also merges the two 0006 of L1 and L2
         ('lms', '0007_legal_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -21,7 +21,7 @@ from certificates.services import certificate_issue
 from certificates.subjects import Subject
 from certificates.tests.factories import make_program
 from courses import services as courses_services
-from courses.models import Enrollment, ModuleProgress, Refresher
+from courses.models import ContentReview, Enrollment, ModuleProgress, QuestionHold, Refresher
 from courses.tests.builders import make_course, make_module, quiz_questions
 from courses.tests.test_quiz import take_quiz
 from lms import roles
@@ -153,7 +153,16 @@ class TestImpactPage:
         assert all(row["refresher"] == "Belum diminta" for row in rows)
         changed = BeautifulSoup(response.content, "html.parser").select("ul.changed-modules li")
         # Only the module whose question is tagged with the changed provision.
-        assert [item.get_text(" ", strip=True) for item in changed] == ["TPPO dan Gugus Tugas : Ancaman pidana"]
+        assert [item.get_text(" ", strip=True) for item in changed] == [
+            "TPPO dan Gugus Tugas : Ancaman pidana (masih ditinjau pelatih)"
+        ]
+        # Once the trainer has confirmed it, HR reads that the module was reviewed.
+        for hold in QuestionHold.objects.filter(change=change):
+            courses_services.question_hold_release(hold=hold, comment="Ancaman pidana dicek.", user=None)
+        review = ContentReview.objects.get(change=change)
+        courses_services.content_review_clear(review=review, resolution="dikonfirmasi", comment="Sesuai.", user=None)
+        changed = BeautifulSoup(hr_client.get(page_url(change)).content, "html.parser").select("ul.changed-modules li")
+        assert changed[0].get_text(" ", strip=True).endswith("Ancaman pidana (selesai ditinjau)")
 
     def test_program_certificates_are_listed_too(self, hr_client, world, law):
         complete_course(world["holders"]["budi"], world["other"])
@@ -251,6 +260,10 @@ class TestRefresher:
             for li in course_page.select("ol.module-list li.module")
         }
         assert badges == {"Definisi": "Selesai", "Ancaman pidana": "Perlu diulang", "Hak korban": "Selesai"}
+
+        module_page = client.get(world["modules"][1].url).content.decode()
+        assert "Penyegaran: materi modul ini berubah" in module_page
+        assert "Penyegaran: materi modul ini berubah" not in client.get(world["modules"][0].url).content.decode()
 
         # Passing only the changed module's quiz completes the refresher and renews the certificate.
         with django_capture_on_commit_callbacks(execute=True):
