@@ -24,3 +24,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Unsigned unless a test configures a key (certificates/tests/test_signing.py), whatever the shell exported.
 CERTIFICATE_SIGNING_P12 = ""
 CERTIFICATE_SIGNING_P12_PASSWORD = ""
+# No credential keys unless a test configures them (certificates/tests/test_credentials.py).
+CREDENTIAL_KEYS_FILE = ""
+CREDENTIAL_KEYS = ""
+CREDENTIALS_REQUIRED = False
