@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from certificates.credentials import keys, status
+from certificates.credentials import keys, openbadges, status
 from certificates.models import Certificate, RevocationReason
 from certificates.services import certificate_issue, certificate_render, certificate_revoke
 from certificates.subjects import Subject
@@ -216,3 +216,17 @@ def test_rerender_stale_embeds_a_credential_in_pdfs_rendered_before_the_key(cour
     assert certificate.credential is not None
     with certificate.pdf.open("rb") as handle:
         assert json.loads(PdfReader(handle).attachments["credential.json"][0]) == certificate.credential
+
+
+def test_our_own_verifier_agrees_and_the_did_document_publishes_the_signing_key(client, certificate):
+    credential = get_json(client, f"/verify/{certificate.code}/credential.json")
+    assert openbadges.verify_credential(credential)
+    did = get_json(client, "/.well-known/did.json")
+    [method] = did["verificationMethod"]
+    assert method["id"] == credential["proof"]["verificationMethod"] and method["controller"] == did["id"]
+    public = keys.public_key_from_multibase(method["publicKeyMultibase"])
+    assert public.public_bytes_raw() == keys.active_key().public_key.public_bytes_raw()
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"]["achievement"]["creditsAvailable"] += 1
+    assert not openbadges.verify_credential(tampered)
+    get_json(client, "/credentials/status/7.json", status_code=404)  # no certificate in that list
