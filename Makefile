@@ -23,12 +23,16 @@ DEMO_SIGNING_P12 := $(abspath var/demo-signing.p12)
 CERTIFICATE_SIGNING_P12 ?= $(DEMO_SIGNING_P12)
 CERTIFICATE_SIGNING_P12_PASSWORD ?= pimpasa-demo
 SIGNING := CERTIFICATE_SIGNING_P12='$(CERTIFICATE_SIGNING_P12)' CERTIFICATE_SIGNING_P12_PASSWORD='$(CERTIFICATE_SIGNING_P12_PASSWORD)'
+# The Ed25519 keys that sign the portable credentials (README "Portable credentials"): a demo key
+# file made by `setup` under var/ (gitignored), unless CREDENTIAL_KEYS_FILE names another.
+CREDENTIAL_KEYS_FILE ?= $(abspath var/credential-keys.json)
+SIGNING += CREDENTIAL_KEYS_FILE='$(CREDENTIAL_KEYS_FILE)'
 # ... and the development server, its task worker and the demo seed (which renders
 # the demo PDFs) all print the address of this HOST and PORT, and sign with the same key.
 SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL) $(SIGNING)
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install system-deps messages-compile messages npm signing-key setup run worker test e2e check clean-db serve rqworker prod-env
+.PHONY: help install system-deps messages-compile messages npm signing-key credential-key setup run worker test e2e check clean-db serve rqworker prod-env
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -78,13 +82,25 @@ $(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lo
 	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: run .ci/install-system-deps" >&2; exit 1; }
 	cd $(A11Y) && npm ci --no-audit --no-fund --loglevel=error
 
-npm: $(A11Y)/node_modules/.package-lock.json
+# The JavaScript reference implementation of Verifiable Credentials (@digitalbazaar/vc with the
+# eddsa-rdfc-2022 cryptosuite) that the tests verify our credentials with (certificates/tests/test_credentials.py).
+CREDENTIALS_JS := tools/credentials
+$(CREDENTIALS_JS)/node_modules/.package-lock.json: $(CREDENTIALS_JS)/package.json $(CREDENTIALS_JS)/package-lock.json | system-deps
+	@command -v npm >/dev/null || { echo "npm is needed for the credential verification tests: run .ci/install-system-deps" >&2; exit 1; }
+	cd $(CREDENTIALS_JS) && npm ci --no-audit --no-fund --loglevel=error
+
+npm: $(A11Y)/node_modules/.package-lock.json $(CREDENTIALS_JS)/node_modules/.package-lock.json
 
 # The demo signing key (idempotent: kept while valid), when the demo key is the one configured.
 signing-key: install
 	$(if $(filter $(DEMO_SIGNING_P12),$(CERTIFICATE_SIGNING_P12)),$(DEV) $(PY) manage.py create_demo_signing_certificate --output '$(DEMO_SIGNING_P12)' --password '$(CERTIFICATE_SIGNING_P12_PASSWORD)',@true)
 
-setup: install messages-compile signing-key
+# The credential signing key (idempotent: an existing key file is kept; rotate with
+# `manage.py create_credential_key --rotate`).
+credential-key: install
+	$(DEV) $(PY) manage.py create_credential_key --file '$(CREDENTIAL_KEYS_FILE)'
+
+setup: install messages-compile signing-key credential-key
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(SERVE) $(PY) manage.py seed_demo
 	$(SERVE) $(PY) manage.py rerender_certificates --stale
@@ -105,7 +121,7 @@ run: setup
 	kill -0 $$server 2>/dev/null || echo "make run: the web server stopped; stopping the task worker" >&2; \
 	exit 1
 
-worker: install signing-key
+worker: install signing-key credential-key
 	$(SERVE) $(PY) manage.py db_worker --queue-name '*'
 
 # The layers of the code (.importlinter, README "Where the code lives"); --no-cache keeps

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates import signing
 from certificates.codes import code_normalize
+from certificates.credentials import keys as credential_keys
+from certificates.credentials import status as credential_status
 from certificates.models import (
     Certificate,
     CertificateStatus,
@@ -102,6 +104,44 @@ def verification_lookup(typed_code: str) -> dict | None:
 
 def verification_forget(code: str) -> None:
     cache.delete(verification_cache_key(code))
+
+
+def credentials_published() -> bool:
+    """Are credentials signed and the DID document served here (a key is configured and readable)?"""
+    try:
+        return credential_keys.keys_configured()
+    except credential_keys.CredentialKeyError:
+        return False
+
+
+def _status_list_cache_key(number: int) -> str:
+    return f"credentials:status-list:{settings.PUBLIC_BASE_URL}:{number}"
+
+
+def status_list(number: int) -> dict | None:
+    """The signed Bitstring Status List credential of list `number`; None when no key or no such list.
+
+    Cached (signing costs a few milliseconds, and every verifier fetches it); revocation deletes it.
+    """
+    if number < 0 or credential_keys.active_key() is None:
+        return None
+    key = _status_list_cache_key(number)
+    payload = cache.get(key)
+    if payload is None:
+        start = number * credential_status.LIST_SIZE
+        indexes = Certificate.objects.filter(
+            status_list_index__gte=start, status_list_index__lt=start + credential_status.LIST_SIZE
+        )
+        if not indexes.exists():
+            return None
+        revoked = indexes.filter(revoked_at__isnull=False).values_list("status_list_index", flat=True)
+        payload = credential_status.status_list_credential(number, revoked)
+        cache.set(key, payload, settings.CERTIFICATES["VERIFY_CACHE_SECONDS"])
+    return payload
+
+
+def status_list_forget(number: int) -> None:
+    cache.delete(_status_list_cache_key(number))
 
 
 def revocation_reason_label(value: str | None) -> str:
@@ -303,16 +343,16 @@ def officers_awaiting_certificate(*, subject: Subject, office=None, today: datet
 
 def certificates_with_stale_pdf():
     """Unrevoked certificates with a PDF that is outdated, prints another address than PUBLIC_BASE_URL,
-    or is signed otherwise than the installation signs now (unsigned where signing is on, another key, ...)."""
-    return (
-        Certificate.objects.filter(revoked_at__isnull=True)
-        .exclude(pdf="")
-        .filter(
-            Q(pdf_outdated=True)
-            | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL)
-            | ~Q(pdf_signer_fingerprint=signing.configured_fingerprint())
-        )
+    or is signed otherwise than the installation signs now (unsigned where signing is on, another key, ...),
+    or has no credential embedded while credentials are signed (rendered before the key existed)."""
+    stale = (
+        Q(pdf_outdated=True)
+        | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL)
+        | ~Q(pdf_signer_fingerprint=signing.configured_fingerprint())
     )
+    if credentials_published():
+        stale |= Q(credential__isnull=True)
+    return Certificate.objects.filter(revoked_at__isnull=True).exclude(pdf="").filter(stale)
 
 
 # --- When the law changes: who holds a certificate whose content a change touches.

@@ -365,6 +365,13 @@ CERTIFICATES = {
 # self-made demo key (`manage.py create_demo_signing_certificate`); README "Production" says more.
 CERTIFICATE_SIGNING_P12 = os.environ.get("CERTIFICATE_SIGNING_P12", "").strip()
 CERTIFICATE_SIGNING_P12_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_P12_PASSWORD", "")
+# The Ed25519 keys that sign portable credentials (Open Badges 3.0, status lists, QR tokens):
+# a JSON key file (mode 0600) written by `manage.py create_credential_key`, or the same JSON text in
+# CREDENTIAL_KEYS; never the database. Unset: no credentials are issued (development); production
+# refuses to issue without one (CREDENTIALS_REQUIRED). README "Portable credentials".
+CREDENTIAL_KEYS_FILE = os.environ.get("CREDENTIAL_KEYS_FILE", "").strip()
+CREDENTIAL_KEYS = os.environ.get("CREDENTIAL_KEYS", "").strip()
+CREDENTIALS_REQUIRED = env_bool("CREDENTIALS_REQUIRED", default=False)
 
 # Hours of competency development (jam pelajaran, JP) each officer should earn in a calendar year:
 # 20 for a civil servant (PP 11/2017 Pasal 203 ayat (4)). Shown on /hr/jp/ and on My learning.

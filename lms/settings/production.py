@@ -38,6 +38,11 @@ if CERTIFICATE_SIGNING_P12:  # noqa: F405
             "to issue unsigned PDFs."
         ) from None
 
+# --- The keys that sign portable credentials (certificates/credentials/keys.py): issuing a
+# certificate without one fails with a message saying how to create it, rather than handing out
+# certificates no other agency can verify offline.
+CREDENTIALS_REQUIRED = env_bool("CREDENTIALS_REQUIRED", default=True)  # noqa: F405
+
 # --- Static files: hashed names (cache forever) and pre-compressed copies, both
 # written by `collectstatic`; WhiteNoise serves them with far-future headers.
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -26,3 +26,7 @@ CERTIFICATE_SIGNING_P12 = ""
 CERTIFICATE_SIGNING_P12_PASSWORD = ""
 # The tests' webhook receivers listen on http://127.0.0.1.
 WEBHOOKS["ALLOW_INSECURE_LOOPBACK"] = True  # noqa: F405
+# No credential keys unless a test configures them (certificates/tests/test_credentials.py).
+CREDENTIAL_KEYS_FILE = ""
+CREDENTIAL_KEYS = ""
+CREDENTIALS_REQUIRED = False
