@@ -1,0 +1,2 @@
+// "Simpan untuk offline" (filled in below the skeleton).
+export function initSaving() {}
