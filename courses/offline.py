@@ -21,14 +21,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from courses import selectors, services
-from courses.models import CoursePage, ModulePage
 
+if TYPE_CHECKING:
+    from courses.models import CoursePage
+
+# Sent by the page script when it fetches a lesson to save it (tools/pwa/src/saving.js).
+SAVE_HEADER = "X-Pimpasa-Offline-Save"
 PAGE_ESTIMATE_BYTES = 30 * 1024
 IMAGE_SPECS = ("width-360|format-webp", "width-720|format-webp")  # image_block.html's srcset
 STATIC_FILES = ("css/lms.css", "pwa/register.js", "pwa/icons/icon-192.png")
@@ -59,6 +66,11 @@ class OfflineModule:
         }
 
 
+def is_offline_save(request) -> bool:
+    """A lesson fetched by "Simpan untuk offline": saving it is not reading it, so no visit is recorded."""
+    return request.headers.get(SAVE_HEADER) == "1"
+
+
 def _static_size(path: str) -> int:
     found = finders.find(path)
     if not found:
@@ -75,25 +87,47 @@ def _file_size(fieldfile) -> int:
         return 0
 
 
-def _module_files(module: ModulePage, limit: int, entry: OfflineModule) -> None:
-    entry.files.append({"url": module.url, "size": PAGE_ESTIMATE_BYTES})
-    for block in module.body:
-        if block.block_type == "image":
-            image = block.value["image"]
-            if image is None:
-                continue
-            for spec in IMAGE_SPECS:
-                rendition = image.get_rendition(spec)
-                entry.files.append({"url": rendition.url, "size": _file_size(rendition.file)})
-        elif block.block_type in ("document", "video"):
-            document = block.value.get("document") or block.value.get("video_file")
-            if document is None:
-                continue
-            size = _file_size(document.file)
-            if size > limit:
-                entry.skipped_documents.append({"title": document.title, "size": size})
-            else:
-                entry.files.append({"url": document.url, "size": size})
+def _raw_files(module) -> list[tuple[str, int]]:
+    """The lesson's images and documents as (kind, id), read from the stored stream: no query."""
+    found = []
+    for block in module.body.raw_data:
+        value = block.get("value") or {}
+        if block.get("type") == "image" and value.get("image"):
+            found.append(("image", value["image"]))
+        elif block.get("type") == "document" and value.get("document"):
+            found.append(("document", value["document"]))
+        elif block.get("type") == "video" and value.get("video_file"):
+            found.append(("document", value["video_file"]))
+    return found
+
+
+def _module_entries(modules, limit: int) -> list[OfflineModule]:
+    """Every module's files, with all images (and their renditions) and documents in two queries."""
+    raw = {module.pk: _raw_files(module) for module in modules}
+    image_ids = {pk for files in raw.values() for kind, pk in files if kind == "image"}
+    document_ids = {pk for files in raw.values() for kind, pk in files if kind == "document"}
+    images = {image.pk: image for image in get_image_model().objects.filter(pk__in=image_ids).prefetch_renditions(*IMAGE_SPECS)}
+    documents = get_document_model().objects.in_bulk(document_ids)
+    entries = []
+    for module in modules:
+        entry = OfflineModule(pk=module.pk, title=module.title, url=module.url)
+        entry.files.append({"url": module.url, "size": PAGE_ESTIMATE_BYTES})
+        for kind, pk in raw[module.pk]:
+            if kind == "image" and pk in images:
+                for spec in IMAGE_SPECS:
+                    rendition = images[pk].get_rendition(spec)
+                    entry.files.append({"url": rendition.url, "size": _file_size(rendition.file)})
+            elif kind == "document" and pk in documents:
+                document = documents[pk]
+                size = _file_size(document.file)
+                if size > limit:
+                    entry.skipped_documents.append({"title": document.title, "size": size})
+                else:
+                    entry.files.append({"url": document.url, "size": size})
+        urls = "\n".join(item["url"] for item in entry.files)
+        entry.version = hashlib.sha256(f"{module.live_revision_id}\n{urls}".encode()).hexdigest()[:16]
+        entries.append(entry)
+    return entries
 
 
 def offline_bundle(*, user, course: CoursePage) -> dict | None:
@@ -115,15 +149,9 @@ def offline_bundle(*, user, course: CoursePage) -> dict | None:
         for row in outline.rows
         if services.module_access(user=user, module=row.module, course=course, outline=outline).allowed
     ]
-    modules = ModulePage.objects.live().filter(pk__in=open_ids).order_by("path")
-    entries, locked = [], len(outline.rows) - len(open_ids)
-    for module in modules:
-        module.__dict__["course"] = course
-        entry = OfflineModule(pk=module.pk, title=module.title, url=module.url)
-        _module_files(module, limit, entry)
-        urls = "\n".join(item["url"] for item in entry.files)
-        entry.version = hashlib.sha256(f"{module.live_revision_id}\n{urls}".encode()).hexdigest()[:16]
-        entries.append(entry)
+    modules = list(course.get_modules().filter(pk__in=open_ids))
+    entries = _module_entries(modules, limit)
+    locked = len(outline.rows) - len(open_ids)
     return {
         "course": {"id": course.pk, "title": course.title, "url": course.url},
         "pages": pages,

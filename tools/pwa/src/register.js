@@ -13,10 +13,26 @@ function showBanner() {
   if (banner) banner.hidden = navigator.onLine;
 }
 
+// Starting a quiz needs the server: offline, the form says so instead of failing.
+function guardConnectionForms() {
+  for (const form of document.querySelectorAll("form[data-needs-connection]")) {
+    form.addEventListener("submit", (event) => {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      const message = form.parentElement.querySelector("[data-connection-needed]");
+      if (message) {
+        message.hidden = false;
+        message.focus();
+      }
+    });
+  }
+}
+
 async function start() {
   showBanner();
   window.addEventListener("online", showBanner);
   window.addEventListener("offline", showBanner);
+  guardConnectionForms();
   if (!("serviceWorker" in navigator) || !("caches" in window) || !workerUrl) return;
   if (key) {
     await clearOthers(key);
