@@ -32,7 +32,7 @@ SIGNING += CREDENTIAL_KEYS_FILE='$(CREDENTIAL_KEYS_FILE)'
 SERVE := $(DEV) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) SITE_URL=$(SITE_URL) $(SIGNING)
 TEST := DJANGO_SETTINGS_MODULE=lms.settings.test
 
-.PHONY: help install system-deps messages-compile messages npm signing-key credential-key setup run worker test e2e check clean-db serve rqworker prod-env
+.PHONY: help install system-deps messages-compile messages npm pwa signing-key credential-key setup run worker test e2e check clean-db serve rqworker prod-env
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
@@ -40,6 +40,7 @@ help:
 	@echo "make test   set up, install the system packages the tests need (.ci/install-system-deps,"
 	@echo "            sudo when not root) and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make e2e    only the browser tests (Playwright + /usr/bin/chromium; screenshots in test-artifacts/)"
+	@echo "make pwa    rebuild the officer app's service worker into static/pwa/ (npm ci in tools/pwa; README \"Offline\")"
 	@echo "make messages  refresh locale/*/django.po from the source after adding strings (needs gettext)"
 
 $(PY):
@@ -89,7 +90,19 @@ $(CREDENTIALS_JS)/node_modules/.package-lock.json: $(CREDENTIALS_JS)/package.jso
 	@command -v npm >/dev/null || { echo "npm is needed for the credential verification tests: run .ci/install-system-deps" >&2; exit 1; }
 	cd $(CREDENTIALS_JS) && npm ci --no-audit --no-fund --loglevel=error
 
-npm: $(A11Y)/node_modules/.package-lock.json $(CREDENTIALS_JS)/node_modules/.package-lock.json
+# The officer app's service worker (Workbox) and page script, bundled by esbuild at the
+# locked versions (tools/pwa/package-lock.json) into static/pwa/, which is committed: `make run`
+# needs no node. tests/test_pwa_build.py rebuilds into a temporary folder and fails when the
+# committed files differ. After changing tools/pwa/src/: `make pwa` and commit static/pwa/.
+PWA := tools/pwa
+$(PWA)/node_modules/.package-lock.json: $(PWA)/package.json $(PWA)/package-lock.json | system-deps
+	@command -v npm >/dev/null || { echo "npm is needed to build the service worker: run .ci/install-system-deps" >&2; exit 1; }
+	cd $(PWA) && npm ci --no-audit --no-fund --loglevel=error
+
+pwa: $(PWA)/node_modules/.package-lock.json
+	cd $(PWA) && node build.mjs
+
+npm: $(A11Y)/node_modules/.package-lock.json $(CREDENTIALS_JS)/node_modules/.package-lock.json $(PWA)/node_modules/.package-lock.json
 
 # The demo signing key (idempotent: kept while valid), when the demo key is the one configured.
 signing-key: install

@@ -6,4 +6,7 @@ from courses import views
 
 urlpatterns = [
     path("my/learning/", views.my_learning, name="my_learning"),
+    # Offline reading (courses/offline.py, README "Offline").
+    path("my/offline/", views.offline_saved, name="offline_saved"),
+    path("my/offline/kursus/<int:course_id>/", views.offline_bundle, name="offline_bundle"),
 ]

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms import accounts
+from lms import accounts, pwa
 
 # The site's own 500 page, which needs no database (lms/errors.py); 400, 403 and 404 are Django's
 # handlers with templates/400.html, 403.html, 404.html.
@@ -24,7 +23,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", accounts.login, name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", pwa.LogoutView.as_view(), name="logout"),
+    # The officer app on the phone (lms/pwa.py, README "Offline"): the worker at the root, so its scope is the site.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.web_manifest, name="web_manifest"),
+    path("offline/", pwa.offline_page, name="offline"),
     path("accounts/kata-sandi/", accounts.password_change, name="password_change"),
     path("accounts/kata-sandi/selesai/", accounts.password_change_done, name="password_change_done"),
     path("", include("courses.urls")),  # my/learning/

@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses import selectors, services
+from courses import offline, selectors, services
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
 from courses.choices import Level, QuestionOrder, ReviewPolicy
@@ -272,7 +272,9 @@ class ModulePage(QuizPageMixin, CourseScopedPermissionsMixin, RoutablePageMixin,
         if getattr(request, "is_preview", False):  # a draft, seen by its editor: nothing to record
             return self.render(request)
         outline = self.outline(request)
-        services.module_open(user=request.user, module=self, outline=outline)
+        # "Simpan untuk offline" fetching the lesson (courses/offline.py) is not the officer reading it.
+        if not offline.is_offline_save(request):
+            services.module_open(user=request.user, module=self, outline=outline)
         # Only the lesson shows the officer's place in the course and the quiz history;
         # the quiz form and result pages read what they show themselves.
         context = selectors.module_context_for_user(user=request.user, module=self, course=self.course, outline=outline)

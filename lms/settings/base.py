@@ -289,6 +289,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The officer app's service worker (/sw.js) and web app manifest, from our origin only (lms/pwa.py).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "media-src": ["'self'"],
         "frame-src": ["https://www.youtube-nocookie.com"],
         "object-src": ["'none'"],
@@ -317,6 +320,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "webm", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+# "Simpan untuk offline" (courses/offline.py): lesson documents and videos larger than this stay online only.
+OFFLINE_DOCUMENT_MAX_BYTES = int(os.environ.get("OFFLINE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Images: common raster formats only (no SVG: it can carry script), bounded in bytes and pixels.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from lms import roles
+from lms import pwa, roles
 
 register = template.Library()
 
@@ -37,6 +37,12 @@ def site_userbar(context, position="bottom-right"):
     if user is None or not roles.may_enter_admin(user):
         return ""
     return wagtailuserbar(context, position)
+
+
+@register.filter
+def offline_key(user) -> str:
+    """The name of this officer's offline caches on a phone (lms.pwa.offline_key)."""
+    return pwa.offline_key(user)
 
 
 @register.filter(is_safe=False, expects_localtime=True)
