@@ -9,7 +9,9 @@ import datetime
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Router
@@ -36,6 +38,7 @@ from api.schemas import (
     RevokeIn,
 )
 from api.serializers import certificate_out, course_out, enrollment_out, officer_out, program_out
+from lms import cache as lms_cache
 
 
 class PimpasaAPI(NinjaAPI):
@@ -53,6 +56,7 @@ api = PimpasaAPI(
 )
 problems.install(api)
 
+LIST_CACHE_SECONDS = 300
 SCOPE_OF: dict[str, str] = {}  # operationId -> the scope it needs (the schema's `security`)
 WITH_ETAG: set[str] = set()  # operationIds answering 304 to If-None-Match
 
@@ -173,11 +177,24 @@ def certificates_list(
     """Certificates of the client's agency, ordered by (updated_at, id): page through with `cursor` and keep the
     last page's time as the next `updated_since` to synchronise."""
     since = _moment(updated_since) if updated_since is not None else None
-    rows = selectors.certificates(
-        client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
+    query = {"cursor": cursor, "limit": limit, "since": since.isoformat() if since else None, "nip": nip,
+             "status": status, "course": course, "program": program}
+    # A page is the same for every client of one agency (or every central one) until a certificate
+    # changes (lms.cache.CERTIFICATES) or the day does (statuses): served from the shared cache.
+    key = "api:certificates:{}:{}:{}:{}".format(
+        lms_cache.scope_version(lms_cache.CERTIFICATES), timezone.localdate().isoformat(),
+        request.auth.agency_id or "all", hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest(),
     )
-    rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
-    return {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+    body = cache.get(key)
+    if body is None:
+        rows = selectors.certificates(
+            client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
+        )
+        rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
+        listing = {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+        body = CertificatePage.model_validate(listing).model_dump_json().encode()
+        cache.set(key, body, timeout=LIST_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _moment(value: str) -> datetime.datetime:

@@ -36,7 +36,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lms.tests.servers import FORWARDED, Processes, free_ports, production_env  # noqa: E402
+from lms.tests.servers import FORWARDED, Processes, collectstatic, free_ports, production_env  # noqa: E402
 
 
 def prepare() -> dict:
@@ -171,6 +171,7 @@ def main() -> None:
     )
     os.environ.update(env)
     data = prepare()
+    collectstatic(env)  # the production storage's manifest (the server's readiness check is the login page)
     processes = Processes(work / "logs")
     try:
         port = free_ports(1, args.port)[0]

@@ -30,7 +30,9 @@ from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from courses import api as courses_api
 from courses import services as courses_services
+from lms import cache as lms_cache
 from lms import queueing
+from lms.cache_invalidation import invalidate_now_and_on_commit
 from lms.errors import DomainError
 
 _NOT_READ = object()
@@ -163,6 +165,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
         data={"reason": reason, "note": certificate.revocation_note},
     )
     transaction.on_commit(lambda: verification_forget(certificate.code))
+    invalidate_now_and_on_commit(lms_cache.CERTIFICATES)
     return certificate
 
 
@@ -298,6 +301,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         )
         certificate.refresh_from_db()
         log(instance=certificate, action="certificates.render", user=None, data={"sha256": rendered.sha256})
+        invalidate_now_and_on_commit(lms_cache.CERTIFICATES)
     if old_name and old_name != name:
         default_storage.delete(old_name)
     verification_forget(certificate.code)

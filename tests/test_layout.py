@@ -21,6 +21,7 @@ ALLOWED = {
     "lms/apps.py:LmsConfig.ready",
     "courses/apps.py:CoursesConfig.ready",
     "certificates/apps.py:CertificatesConfig.ready",
+    "api/apps.py:ApiConfig.ready",
     # WeasyPrint takes over a second to import; the web processes, which never render, never load it.
     "certificates/services.py:certificate_render",
 }
