@@ -40,7 +40,7 @@ from weasyprint import HTML  # noqa: E402
 from certificates import rendering  # noqa: E402
 from certificates.codes import code_generate  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
-from certificates.models.templates import DEFAULT_BODY  # noqa: E402
+from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING  # noqa: E402
 from lms.models import Agency  # noqa: E402
 
 NAMES = [
@@ -90,8 +90,6 @@ def make_records(count: int):
         code="IMI",
         name="Direktorat Jenderal Imigrasi",
         short_name="Imigrasi",
-        signatory_name="Dr. Penandatangan Uji, M.Si.",
-        signatory_title="Direktur Jenderal Imigrasi",
         accent_color="#1d4f91",
     )
     for number in range(1, count + 1):
@@ -103,6 +101,11 @@ def make_records(count: int):
             agency_name=agency.name,
             legal_basis="Undang-Undang Nomor 6 Tahun 2011 tentang Keimigrasian; Undang-Undang Nomor 21 Tahun 2007",
             lesson_hours=4,
+            holder_rank="Penata Muda (III/a)",
+            holder_position="Analis Keimigrasian Ahli Pertama",
+            holder_unit="Kantor Imigrasi Kelas I TPI Denpasar",
+            period_start=datetime.date(2026, 11, 20),
+            period_end=datetime.date(2026, 11, 23),
             issued_on=datetime.date(2026, 11, 23),
             expires_on=datetime.date(2028, 11, 23),
             serial=f"PIMPASA/IMI/2026/{number:06d}",
@@ -111,6 +114,7 @@ def make_records(count: int):
             code=code_generate(),
         )
         certificate.agency = agency
+        certificate._state.fields_cache["signatory"] = SIGNATORY  # a plain object: no database row for its image
         yield certificate
 
 
@@ -118,13 +122,22 @@ def make_records(count: int):
 TEMPLATE = SimpleNamespace(
     title_text="Sertifikat Pelatihan",
     body_text=DEFAULT_BODY,
+    closing_text=DEFAULT_CLOSING,
     language="id",
-    signatory_name="",
-    signatory_title="",
     accent_color="",
     logo=MediaImage("bench/logo.png"),
-    signature_image=MediaImage("bench/signature.png"),
     background_image=None,
+    show_score=False,
+    show_syllabus=False,
+)
+SIGNATORY = SimpleNamespace(
+    name="Dr. Penandatangan Uji, M.Si.",
+    position="Direktur Jenderal Imigrasi",
+    place="Jakarta",
+    id_label="NIP",
+    id_number="197001011990031001",
+    signature_image=MediaImage("bench/signature.png"),
+    stamp_image=None,
 )
 
 

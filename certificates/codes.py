@@ -10,6 +10,8 @@ import re
 import secrets
 from urllib.parse import unquote
 
+from lms.serials import DEFAULT_SERIAL_FORMAT, serial_render
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 16 × 5 bits = 80 random bits
 _TYPO_MAP = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -59,5 +61,6 @@ def code_display(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def serial_format(*, agency_code: str, year: int, number: int) -> str:
-    return f"PIMPASA/{agency_code.upper()}/{year}/{number:06d}"
+def serial_format(*, agency_code: str, year: int, number: int, pattern: str = DEFAULT_SERIAL_FORMAT) -> str:
+    """The serial in the agency's format (lms.serials); by default `PIMPASA/IMI/2026/000123`."""
+    return serial_render(pattern, agency_code=agency_code, year=year, number=number)

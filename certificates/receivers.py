@@ -6,7 +6,7 @@ from wagtail import hooks
 
 from certificates import selectors, services
 from certificates.models import Certificate, Program
-from courses.selectors import COMPLETION_NEXT_STEP_HOOK
+from courses.selectors import COMPLETION_NEXT_STEP_HOOK, MY_LEARNING_PANEL_HOOK
 from courses.signals import course_completed
 from lms import cache
 from lms.cache_invalidation import invalidate_now_and_on_commit
@@ -19,6 +19,8 @@ def issue_on_course_completed(sender, *, user, course, **kwargs):
 
 # A completed course's page and its last quiz result show the certificate it earned.
 hooks.register(COMPLETION_NEXT_STEP_HOOK, selectors.certificate_next_step)
+# My learning shows the officer's JP this year against the annual target.
+hooks.register(MY_LEARNING_PANEL_HOOK, selectors.my_learning_jp_panel)
 
 
 @receiver(post_save, sender=Program, dispatch_uid="certificates.choices_on_program_save")

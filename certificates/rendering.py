@@ -32,7 +32,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.images import RasterImage
@@ -40,8 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certificates.codes import code_display
-from certificates.models.templates import DEFAULT_BODY, DEFAULT_TITLE, fill_placeholders
-from lms.validators import mask_nip
+from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING, DEFAULT_TITLE, fill_placeholders
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +55,7 @@ PDF_VARIANT = "pdf/a-3u"
 RENDITIONS = {
     "logo": "max-360x360|format-png",
     "signature": "max-600x240|format-png",
+    "stamp": "max-300x300|format-png",
     "background": "max-1600x1130|format-jpeg|jpegquality-60",
 }
 
@@ -171,9 +171,11 @@ class RenderedPdf:
 # WeasyPrint matches every element against its full HTML user-agent stylesheet (hundreds of
 # rules) on each render; the certificate uses a handful of elements, so it gets a minimal one.
 MINIMAL_UA_STYLESHEET = """
-html, body, div, p, h1 { display: block; }
+html, body, div, p, h1, h2 { display: block; }
 head, title, meta, style, link, script { display: none; }
-span { display: inline; } img { display: inline-block; }
+span, strong { display: inline; } img { display: inline-block; }
+table { display: table; } tbody { display: table-row-group; } tr { display: table-row; }
+td, th { display: table-cell; }
 """
 
 
@@ -246,6 +248,25 @@ def _format_date(day) -> str:
     return date_format(day, "j F Y") if day else ""
 
 
+def _length_class(text: str, steps: tuple[int, ...]) -> str:
+    """"len-0" for short text, up to "len-N" for text longer than each step: the stylesheet sets a
+    smaller size for each, so long text wraps onto more lines at a smaller size instead of being cut."""
+    return "len-%d" % sum(len(text or "") > step for step in steps)
+
+
+def _format_score(score) -> str:
+    return number_format(score, decimal_pos=2) if score is not None else ""
+
+
+def legal_bases_of(certificate) -> list[str]:
+    """The laws the material is based on, each in full (the record keeps them joined by "; ")."""
+    return [part.strip() for part in (certificate.legal_basis or "").split("; ") if part.strip()]
+
+
+def _subject_kind(certificate) -> str:
+    return _("program") if certificate.program_id else _("kursus")
+
+
 def certificate_context(certificate, template) -> dict:
     """Values for the PDF template; call inside `translation.override(template language)`."""
     agency = certificate.agency
@@ -254,7 +275,8 @@ def certificate_context(certificate, template) -> dict:
     values = {
         "nama": certificate.holder_name,
         "nip": certificate.holder_nip,
-        "judul": certificate.title,
+        "jenis": _subject_kind(certificate),
+        "moda": certificate.get_training_mode_display().lower(),
         "jp": str(certificate.lesson_hours),
         "tanggal": issued_on,
         "berlaku_sampai": expires_on or _("tanpa batas waktu"),
@@ -263,21 +285,51 @@ def certificate_context(certificate, template) -> dict:
     }
     title_text = template.title_text if template is not None else DEFAULT_TITLE
     body_text = template.body_text if template is not None else DEFAULT_BODY
+    closing_text = template.closing_text if template is not None else DEFAULT_CLOSING
     logo = (template.logo if template is not None else None) or agency.logo
+    show_score = bool(template and template.show_score and certificate.score is not None)
+    syllabus = certificate.syllabus if template is not None and template.show_syllabus else []
+    signatory = certificate.signatory
+    holder_rows = [
+        # Unspaced, as the record and HR's systems hold it: copied from the PDF, it finds the officer.
+        (_("NIP"), certificate.holder_nip),
+        (_("Pangkat/golongan"), certificate.holder_rank),
+        (_("Jabatan"), certificate.holder_position),
+        (_("Unit kerja"), certificate.holder_unit),
+    ]
+    legal_bases = legal_bases_of(certificate)
     return {
         "certificate": certificate,
         "language": translation.get_language(),
         "title_text": title_text,
         "body": fill_placeholders(body_text, values),
+        "closing": fill_placeholders(closing_text, values),
+        "subject_title": certificate.title,
+        "title_class": _length_class(certificate.title, (70, 140, 210)),
+        "holder_class": _length_class(certificate.holder_name, (40, 70, 110)),
+        "holder_rows": [(label, value) for label, value in holder_rows if value],
+        "is_program": bool(certificate.program_id),
+        "period": (
+            _("%(start)s s.d. %(end)s")
+            % {"start": _format_date(certificate.period_start), "end": _format_date(certificate.period_end)}
+            if certificate.period_start and certificate.period_end
+            else ""
+        ),
+        "training_mode": certificate.get_training_mode_display(),
+        "score": _format_score(certificate.score) if show_score else "",
+        "legal_bases": legal_bases,
+        "legal_class": _length_class("; ".join(legal_bases), (300, 500, 750)),
+        "syllabus": syllabus,
+        "syllabus_total": sum(hours for _title, hours in syllabus),
         "issued_on": issued_on,
         "expires_on": expires_on,
-        "nip_display": certificate.holder_nip,
-        "nip_masked": mask_nip(certificate.holder_nip),
-        "signatory_name": (template.signatory_name if template else "") or agency.signatory_name,
-        "signatory_title": (template.signatory_title if template else "") or agency.signatory_title,
+        "signatory": signatory,
+        "signatory_number": signatory.id_number if signatory else "",
+        "signing_place_date": ", ".join(part for part in ((signatory.place if signatory else ""), issued_on) if part),
         "accent_color": (template.accent_color if template else "") or agency.accent_color or "#1d4f91",
         "logo_url": _rendition_url(logo, RENDITIONS["logo"]),
-        "signature_url": _rendition_url(template.signature_image if template else None, RENDITIONS["signature"]),
+        "signature_url": _rendition_url(signatory.signature_image if signatory else None, RENDITIONS["signature"]),
+        "stamp_url": _rendition_url(signatory.stamp_image if signatory else None, RENDITIONS["stamp"]),
         "background_url": _rendition_url(template.background_image if template else None, RENDITIONS["background"]),
         "verification_url": certificate.verification_url,
         "qr_url": qr_data_url(certificate.verification_url),

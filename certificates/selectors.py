@@ -6,11 +6,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from certificates.codes import code_normalize
-from certificates.models import Certificate, CertificateStatus, CertificateTemplate, ProgramCourse, RevocationReason
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    ProgramCourse,
+    RevocationReason,
+    Signatory,
+)
 from certificates.subjects import Subject
 from courses import api as courses_api
 from lms import roles
@@ -40,7 +49,11 @@ def verification_payload(certificate: Certificate, today: datetime.date | None =
         "serial": certificate.serial,
         "holder_name": certificate.holder_name,
         "nip_masked": mask_nip(certificate.holder_nip),
+        "holder_rank": certificate.holder_rank or None,
+        "holder_unit": certificate.holder_unit or None,
         "title": certificate.title,
+        "period_start": certificate.period_start.isoformat() if certificate.period_start else None,
+        "period_end": certificate.period_end.isoformat() if certificate.period_end else None,
         "agency": certificate.agency_name,
         "issued_on": certificate.issued_on.isoformat(),
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
@@ -180,20 +193,44 @@ class TemplateIndex:
     def for_agencies(cls, agency_ids) -> "TemplateIndex":
         return cls(
             CertificateTemplate.objects.filter(agency_id__in=set(agency_ids)).select_related(
-                "logo", "signature_image", "background_image"
+                "logo", "background_image", "signatory__signature_image", "signatory__stamp_image"
             )
         )
 
     def template_for(self, certificate: Certificate) -> CertificateTemplate | None:
-        if certificate.course_id and ("course", certificate.course_id) in self._by_scope:
-            return self._by_scope[("course", certificate.course_id)]
-        if certificate.program_id and ("program", certificate.program_id) in self._by_scope:
-            return self._by_scope[("program", certificate.program_id)]
-        return self._by_scope.get(("agency", certificate.agency_id))
+        return self.template_for_subject(
+            course_id=certificate.course_id, program_id=certificate.program_id, agency_id=certificate.agency_id
+        )
+
+    def template_for_subject(self, *, course_id, program_id, agency_id) -> CertificateTemplate | None:
+        if course_id and ("course", course_id) in self._by_scope:
+            return self._by_scope[("course", course_id)]
+        if program_id and ("program", program_id) in self._by_scope:
+            return self._by_scope[("program", program_id)]
+        return self._by_scope.get(("agency", agency_id))
 
 
 def template_for_certificate(certificate: Certificate) -> CertificateTemplate | None:
     return TemplateIndex.for_agencies([certificate.agency_id]).template_for(certificate)
+
+
+def template_for_subject(subject: Subject, *, agency) -> CertificateTemplate | None:
+    """The template a new certificate for `subject` (issued by `agency`) will be rendered with."""
+    return TemplateIndex.for_agencies([agency.pk]).template_for_subject(agency_id=agency.pk, **subject.ids())
+
+
+def signatory_for(*, template: CertificateTemplate | None, agency_id: int, day: datetime.date) -> Signatory | None:
+    """Who signs a certificate issued on `day`: the template's signatory if in office that day, else the
+    agency's official in office that day (the most recently appointed); None if nobody was."""
+    if template is not None and template.signatory_id and template.signatory.covers(day):
+        return template.signatory
+    return (
+        Signatory.covering(day)
+        .filter(agency_id=agency_id)
+        .select_related("signature_image", "stamp_image")
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def certificates_governed_by(template: CertificateTemplate):
@@ -252,3 +289,78 @@ def certificates_with_stale_pdf():
         .exclude(pdf="")
         .filter(Q(pdf_outdated=True) | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL))
     )
+
+
+# --- Jam pelajaran (JP) per year ------------------------------------------------------
+# PP 11/2017 Pasal 203 ayat (4): every civil servant is to get at least 20 JP of competency
+# development a year. The target itself is settings.JP_ANNUAL_TARGET.
+JP_TARGET_BASIS = _("PP Nomor 11 Tahun 2017 tentang Manajemen Pegawai Negeri Sipil, Pasal 203 ayat (4)")
+
+
+def jp_target() -> int:
+    return settings.JP_ANNUAL_TARGET
+
+
+def jp_certificates(*, year: int, agency=None):
+    """The certificates whose hours (`lesson_hours`) count as JP earned in `year`.
+
+    - Course certificates only: a program certificate adds no JP of its own (its hours
+      are its courses', each already counted by the course's certificate), so a course
+      that is also part of a program is counted once.
+    - Revoked certificates never count; expired ones do: JP is earned when the course is
+      completed, whatever happens to the certificate's validity later.
+    - The year is the Jakarta year of completion. `issued_on` is that local date:
+      `certificate_issue` takes `timezone.localdate()` when the course completes, so a course
+      finished at 00:30 on 1 January in Jakarta (17:30 UTC the day before) counts for the new year.
+    - `agency`: only courses of that agency (the organiser), e.g. "JP delivered by Polri".
+    """
+    certificates = Certificate.objects.filter(
+        course__isnull=False, revoked_at__isnull=True, issued_on__year=year
+    )
+    if agency is not None:
+        certificates = certificates.filter(agency=agency)
+    return certificates
+
+
+@dataclass(frozen=True)
+class JpSummary:
+    """An officer's JP in one year against the target, for My learning."""
+
+    year: int
+    earned: int
+    courses: int
+    target: int
+    template_name = "certificates/includes/jp_summary.html"
+
+    @property
+    def basis(self) -> str:
+        return JP_TARGET_BASIS
+
+    @property
+    def remaining(self) -> int:
+        return max(self.target - self.earned, 0)
+
+    @property
+    def reached(self) -> bool:
+        return self.earned >= self.target
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.earned / self.target)) if self.target else 100
+
+
+def jp_summary_for_officer(*, user, today: datetime.date | None = None) -> JpSummary:
+    """The officer's JP this (Jakarta) year and the target, in one query."""
+    year = (today or timezone.localdate()).year
+    totals = jp_certificates(year=year).filter(holder=user).aggregate(
+        earned=Coalesce(Sum("lesson_hours"), 0), courses=Count("pk")
+    )
+    return JpSummary(year=year, earned=totals["earned"], courses=totals["courses"], target=jp_target())
+
+
+def my_learning_jp_panel(*, user) -> JpSummary | None:
+    """My learning's JP panel, for officers only: the target is theirs, not HR's or a trainer's
+    (the group names are read once per request, so asking costs no query the page did not make)."""
+    if roles.OFFICER not in roles.group_names(user):
+        return None
+    return jp_summary_for_officer(user=user)

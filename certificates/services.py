@@ -9,6 +9,7 @@ they are sequential without gaps even when many workers issue at once.
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,7 +26,13 @@ from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
-from certificates.selectors import certificates_governed_by, template_for_certificate, verification_forget
+from certificates.selectors import (
+    certificates_governed_by,
+    signatory_for,
+    template_for_certificate,
+    template_for_subject,
+    verification_forget,
+)
 from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from courses import api as courses_api
@@ -54,12 +61,41 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def holder_snapshot(user) -> tuple[str, str]:
-    """(name, NIP) as HR knows them now; accounts without a profile fall back to the account name."""
+@dataclass(frozen=True)
+class HolderSnapshot:
+    """Who the holder is at issue, as HR knows them; copied onto the certificate and never read live again."""
+
+    name: str
+    nip: str = ""
+    rank: str = ""
+    position: str = ""
+    unit: str = ""
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "holder_name": self.name,
+            "holder_nip": self.nip,
+            "holder_rank": self.rank,
+            "holder_position": self.position,
+            "holder_unit": self.unit,
+        }
+
+
+def holder_snapshot(user) -> HolderSnapshot:
+    """The holder as HR knows them now; accounts without a profile fall back to the account name.
+
+    The unit (unit kerja) is the officer's office.
+    """
     profile = getattr(user, "officer_profile", None)
     if profile is not None:
-        return profile.full_name, profile.nip
-    return user.get_full_name() or user.get_username(), ""
+        return HolderSnapshot(
+            name=profile.full_name,
+            nip=profile.nip,
+            rank=profile.rank,
+            position=profile.position,
+            unit=profile.office.name if profile.office_id else "",
+        )
+    return HolderSnapshot(name=user.get_full_name() or user.get_username())
 
 
 def _legal_basis_text(courses) -> str:
@@ -70,9 +106,34 @@ def _legal_basis_text(courses) -> str:
     return "; ".join(basis.title for basis in seen.values())
 
 
-def _subject_fields(subject: Subject) -> dict:
+def apportion_hours(total: int, weights: list[int]) -> list[int]:
+    """Split `total` JP over items in proportion to their weights (minutes), in whole JP that add up to
+    `total` (largest remainder); equal shares when no weights are known."""
+    if not weights:
+        return []
+    weights = [max(weight or 0, 0) for weight in weights]
+    if not sum(weights):
+        weights = [1] * len(weights)
+    exact = [total * weight / sum(weights) for weight in weights]
+    shares = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - shares[index]), index))
+    for index in by_remainder[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+def _course_syllabus(course) -> list[list]:
+    """[[module title, JP], ...]: the course's JP shared over its modules by their estimated minutes."""
+    modules = courses_api.course_modules_outline(course=course)
+    hours = apportion_hours(course.lesson_hours or 0, [minutes for _title, minutes in modules])
+    return [[title, share] for (title, _minutes), share in zip(modules, hours)]
+
+
+def _subject_fields(subject: Subject, *, user, issued_on: datetime.date) -> dict:
+    """What the certificate copies from its course or program, and the holder's period and score in it."""
     if not subject.is_program:
         course = subject.resolve().specific
+        start = courses_api.enrollment_cycle_start(user=user, course=course)
         return {
             "course": course,
             "agency": course.agency,
@@ -80,9 +141,21 @@ def _subject_fields(subject: Subject) -> dict:
             "legal_basis": _legal_basis_text([course]),
             "lesson_hours": course.lesson_hours or 0,
             "validity_months": course.validity_months,
+            "period_start": min(start, issued_on) if start else issued_on,
+            "period_end": issued_on,
+            "score": courses_api.course_score(user=user, course=course),
+            "syllabus": _course_syllabus(course),
         }
     program = subject.resolve()
     courses = list(program.courses().prefetch_related("legal_bases"))
+    # The program's period: from the first day of the course certificates that complete it.
+    starts = [
+        start
+        for start in Certificate.objects.valid(issued_on)
+        .filter(holder=user, course__in=courses, period_start__isnull=False)
+        .values_list("period_start", flat=True)
+        if start <= issued_on
+    ]
     return {
         "program": program,
         "agency": program.agency,
@@ -90,6 +163,11 @@ def _subject_fields(subject: Subject) -> dict:
         "legal_basis": _legal_basis_text(courses),
         "lesson_hours": sum(course.lesson_hours or 0 for course in courses),
         "validity_months": program.validity_months,
+        "period_start": min(starts) if starts else issued_on,
+        "period_end": issued_on,
+        "score": None,
+        # A program adds no JP of its own: it lists, and totals, the JP of its courses.
+        "syllabus": [[course.title, course.lesson_hours or 0] for course in courses],
     }
 
 
@@ -109,17 +187,18 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
     Returns the holder's current valid certificate if there is one. A new cycle
     starts only after the last certificate expired or was revoked.
     """
-    fields = _subject_fields(subject)
     issued_on = issued_on or timezone.localdate()
-
     latest = Certificate.objects.filter(subject.q(), holder=user).order_by("-cycle").first()
     if latest is not None and latest.status_on(issued_on) == CertificateStatus.VALID:
         return latest
     cycle = latest.cycle + 1 if latest is not None else 1
+    fields = _subject_fields(subject, user=user, issued_on=issued_on)
 
     validity_months = fields.pop("validity_months")
-    holder_name, holder_nip = holder_snapshot(user)
+    holder = holder_snapshot(user)
     agency = fields["agency"]
+    template = template_for_subject(subject, agency=agency)
+    signatory = signatory_for(template=template, agency_id=agency.pk, day=issued_on)
     try:
         # The savepoint also rolls back the serial counter, so a lost race leaves no gap.
         with transaction.atomic():
@@ -127,12 +206,14 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
             certificate = Certificate.objects.create(
                 holder=user,
                 cycle=cycle,
-                holder_name=holder_name,
-                holder_nip=holder_nip,
+                **holder.fields(),
+                signatory=signatory,
                 agency_name=agency.name,
                 issued_on=issued_on,
                 expires_on=add_months(issued_on, validity_months) if validity_months else None,
-                serial=serial_format(agency_code=agency.code, year=issued_on.year, number=number),
+                serial=serial_format(
+                    agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format
+                ),
                 serial_year=issued_on.year,
                 serial_number=number,
                 code=code_generate(),
@@ -286,9 +367,16 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     # processes, which never render, should not load it.
     from certificates.rendering import render_certificate_pdf
 
-    certificate = Certificate.objects.select_related("agency__logo").get(pk=certificate.pk)
+    certificate = Certificate.objects.select_related(
+        "agency__logo", "signatory__signature_image", "signatory__stamp_image"
+    ).get(pk=certificate.pk)
     base_url = settings.PUBLIC_BASE_URL  # the address its QR code and link print (Certificate.verification_url)
-    rendered = render_certificate_pdf(certificate, template_for_certificate(certificate))
+    template = template_for_certificate(certificate)
+    if certificate.signatory_id is None:
+        # Issued before signatories were recorded: printed with the official in office on its issue
+        # date (on this instance only; the record is not written here).
+        certificate.signatory = signatory_for(template=template, agency_id=certificate.agency_id, day=certificate.issued_on)
+    rendered = render_certificate_pdf(certificate, template)
     old_name = certificate.pdf.name
     name = default_storage.save(
         certificate.pdf.field.generate_filename(certificate, _pdf_file_name(certificate)), ContentFile(rendered.content)
@@ -377,6 +465,11 @@ def certificates_render_sweep(*, now=None) -> int:
     return enqueued
 
 
+def signatory_changed(*, signatory) -> int:
+    """A corrected name, NIP or signature image shows on the PDFs it signed when they are next asked for."""
+    return Certificate.objects.filter(signatory=signatory, pdf_outdated=False).update(pdf_outdated=True)
+
+
 def certificate_template_changed(*, template) -> int:
     """A template edit marks the PDFs it shapes outdated; they are rendered again on demand."""
     return certificates_governed_by(template).filter(pdf_outdated=False).update(pdf_outdated=True)
@@ -402,7 +495,7 @@ def certificates_issue_for_users(*, user_ids, course_id=None, program_id=None) -
     if subject.resolve() is None:
         raise LookupError(f"Bulk issue for {subject}, which no longer exists.")
     issued = 0
-    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile"):
+    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("officer_profile__office"):
         certificate_issue(user=user, subject=subject)
         issued += 1
     return issued

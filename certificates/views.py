@@ -41,7 +41,7 @@ def verify(request, code):
         "result": payload,
         "dates": {
             key: datetime.date.fromisoformat(payload[key]) if payload[key] else None
-            for key in ("issued_on", "expires_on", "revoked_on")
+            for key in ("issued_on", "expires_on", "revoked_on", "period_start", "period_end")
         },
         "code_display": code_display(canonical),
         "status_label": CertificateStatus(payload["status"]).label,

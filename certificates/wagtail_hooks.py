@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from certificates.models import CertificateTemplate, Program
-from certificates.services import certificate_template_changed
+from certificates.models import CertificateTemplate, Program, Signatory
+from certificates.services import certificate_template_changed, signatory_changed
 
 
 class ProgramViewSet(SnippetViewSet):
@@ -35,12 +36,30 @@ class CertificateTemplateViewSet(SnippetViewSet):
 register_snippet(CertificateTemplateViewSet)
 
 
+class SignatoryViewSet(SnippetViewSet):
+    """The register of officials who sign each agency's certificates, with their periods of appointment."""
+
+    model = Signatory
+    icon = "user"
+    menu_label = _("Penandatangan")
+    menu_order = 225
+    add_to_admin_menu = True
+    list_display = ["name", "position", "agency", "id_number", Column("appointment_display", label=_("Masa jabatan"))]
+    list_filter = ["agency"]
+    search_fields = ["name", "position"]
+
+
+register_snippet(SignatoryViewSet)
+
+
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def mark_pdfs_outdated_after_template_edit(request, instance):
     """New PDFs follow the edited template; existing ones are re-rendered when next asked for."""
     if isinstance(instance, CertificateTemplate):
         certificate_template_changed(template=instance)
+    elif isinstance(instance, Signatory):
+        signatory_changed(signatory=instance)
 
 
 @hooks.register("after_delete_snippet")

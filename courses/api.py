@@ -10,10 +10,12 @@ plain model instances and querysets, to be read, not written.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
-from courses.models import CoursePage, Enrollment, QuizAttempt
+from courses.models import CoursePage, Enrollment, ModulePage, QuizAttempt
 from courses.models.progress import AttemptStatus
 from courses.tree import course_path_of
 
@@ -88,3 +90,42 @@ def enrollments_of(*, user, agency_id: int | None = None) -> list[Enrollment]:
     if agency_id is not None:
         enrollments = enrollments.filter(course__agency_id=agency_id)
     return list(enrollments)
+
+
+def enrollment_cycle_start(*, user, course) -> datetime.date | None:
+    """The local (Jakarta) day the officer's current cycle of `course` began: the day they enrolled,
+    or the day the course was reopened for a renewal; None if they never enrolled."""
+    enrollment = Enrollment.objects.filter(user=user, course=course).only("enrolled_at", "renewed_at").first()
+    if enrollment is None:
+        return None
+    return timezone.localdate(enrollment.renewed_at or enrollment.enrolled_at)
+
+
+def course_score(*, user, course) -> Decimal | None:
+    """The officer's score for `course` in the current cycle, in percent: the best passed attempt at
+    the final exam (the mean when there are several), else the mean of the best passed attempt at
+    each quiz; None when no quiz was passed (a course without quizzes)."""
+    renewed_at = Enrollment.objects.filter(user=user, course=course).values_list("renewed_at", flat=True).first()
+    attempts = QuizAttempt.objects.filter(
+        user=user,
+        module__path__startswith=course.path,
+        module__depth=course.depth + 1,
+        status=AttemptStatus.SUBMITTED,
+        passed=True,
+        score_percent__isnull=False,
+    )
+    if renewed_at is not None:
+        attempts = attempts.filter(started_at__gte=renewed_at)
+    best = list(attempts.values("module_id", "module__is_final_exam").annotate(best=Max("score_percent")))
+    final = [row["best"] for row in best if row["module__is_final_exam"]]
+    scores = final or [row["best"] for row in best]
+    if not scores:
+        return None
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+
+
+def course_modules_outline(*, course) -> list[tuple[str, int]]:
+    """(title, estimated minutes) of the course's live modules, in the course's order."""
+    return list(
+        ModulePage.objects.live().child_of(course).order_by("path").values_list("title", "duration_minutes")
+    )

@@ -366,6 +366,18 @@ def completion_next_steps(*, user, course: CoursePage) -> list:
     return [step for step in steps if step is not None]
 
 
+# Apps above courses add panels to My learning (the certificates app: the officer's JP this year
+# against the target) by registering a function with this Wagtail hook, as for COMPLETION_NEXT_STEP_HOOK.
+MY_LEARNING_PANEL_HOOK = "my_learning_panels"
+
+
+def my_learning_panels(*, user) -> list:
+    """What apps registered with MY_LEARNING_PANEL_HOOK show above the officer's courses:
+    `fn(user=)` returns None or an object with a `template_name`, rendered with it as `panel`."""
+    panels = (function(user=user) for function in hooks.get_hooks(MY_LEARNING_PANEL_HOOK))
+    return [panel for panel in panels if panel is not None]
+
+
 def my_learning_for_user(*, user) -> list[CourseProgress]:
     """The officer's enrolled courses, most recently active first."""
     enrollments = (

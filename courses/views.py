@@ -8,4 +8,7 @@ from courses import selectors
 
 @login_required
 def my_learning(request):
-    return render(request, "lms/my_learning.html", {"courses": selectors.my_learning_for_user(user=request.user)})
+    return render(request, "lms/my_learning.html", {
+        "courses": selectors.my_learning_for_user(user=request.user),
+        "panels": selectors.my_learning_panels(user=request.user),
+    })

@@ -7,12 +7,26 @@ after `make run` — and rendered again only if their file went missing.
 """
 
 import datetime
+import io
+import math
 
 from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
 
-from certificates.models import Certificate, CertificateTemplate, Program, ProgramCourse, RevocationReason
+from certificates.models import (
+    Certificate,
+    CertificateTemplate,
+    OfficialIdKind,
+    Program,
+    ProgramCourse,
+    RevocationReason,
+    Signatory,
+)
 from certificates.services import (
     add_months,
     certificate_issue,
@@ -59,11 +73,131 @@ def seed_program(data: dict, report) -> Program:
     return program
 
 
-def seed_templates(agencies, report) -> None:
-    for agency in agencies:
-        _template, created = CertificateTemplate.objects.get_or_create(
-            agency=agency, course=None, program=None, defaults={"title_text": "Sertifikat Pelatihan"}
+# Clearly demo officials: the names and positions say "contoh" (example); the numbers are made up.
+DEMO_SIGNATORY_NUMBERS = {
+    "IMI": (OfficialIdKind.NIP, "197501012000031001"),
+    "BP2MI": (OfficialIdKind.NIP, "197803152003122002"),
+    "POLRI": (OfficialIdKind.NRP, "75010123"),
+}
+DEMO_APPOINTED_ON = datetime.date(2024, 1, 2)  # covers the demo's oldest (expired) certificates
+
+
+def _demo_image(title: str, draw) -> object:
+    """A Wagtail image drawn with Pillow, found by its title on later runs."""
+    Image = get_image_model()
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    canvas = draw()
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    file_name = title.lower().replace(" ", "-").replace("(", "").replace(")", "") + ".png"
+    image = Image(title=title, file=ImageFile(buffer, name=file_name))
+    image.save()
+    return image
+
+
+def _hex_rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[index : index + 2], 16) for index in (1, 3, 5))
+
+
+def _draw_emblem(code: str, color: str):
+    """A round emblem in the agency's colour: a ring, a five-pointed star and a shield. Not a real emblem."""
+
+    def draw():
+        rgb = _hex_rgb(color)
+        canvas = PillowImage.new("RGBA", (360, 360), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(canvas)
+        pen.ellipse((8, 8, 352, 352), fill=rgb + (255,))
+        pen.ellipse((30, 30, 330, 330), outline=(242, 200, 75, 255), width=10)
+        pen.polygon([(180, 250), (115, 200), (115, 120), (245, 120), (245, 200)], fill=(255, 255, 255, 255))
+        star = [
+            (180 + (42 if point % 2 == 0 else 17) * math.sin(math.pi * point / 5),
+             170 - (42 if point % 2 == 0 else 17) * math.cos(math.pi * point / 5))
+            for point in range(10)
+        ]
+        pen.polygon(star, fill=(242, 200, 75, 255))
+        pen.text((180, 290), code, fill=(255, 255, 255, 255), anchor="mm", font_size=34)
+        return canvas
+
+    return draw
+
+
+def _draw_signature(seed: int):
+    def draw():
+        canvas = PillowImage.new("RGBA", (600, 240), (0, 0, 0, 0))
+        points = [(30 + step * 45, 150 + int(70 * math.sin(step * 1.3 + seed))) for step in range(13)]
+        ImageDraw.Draw(canvas).line(points, fill=(22, 34, 96, 255), width=7, joint="curve")
+        return canvas
+
+    return draw
+
+
+def _draw_stamp(code: str, color: str):
+    def draw():
+        rgb = _hex_rgb(color)
+        canvas = PillowImage.new("RGBA", (300, 300), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(canvas)
+        pen.ellipse((10, 10, 290, 290), outline=rgb + (190,), width=9)
+        pen.ellipse((45, 45, 255, 255), outline=rgb + (190,), width=4)
+        pen.text((150, 130), "CAP CONTOH", fill=rgb + (190,), anchor="mm", font_size=30)
+        pen.text((150, 175), code, fill=rgb + (190,), anchor="mm", font_size=30)
+        return canvas
+
+    return draw
+
+
+def seed_signatories(rows, agencies, report) -> None:
+    """One demo official per agency, in office since 2024, with a drawn signature and stamp."""
+    for index, row in enumerate(rows):
+        agency = agencies[row["code"]]
+        kind, number = DEMO_SIGNATORY_NUMBERS.get(agency.code, (OfficialIdKind.NIP, ""))
+        values = {
+            "id_kind": kind,
+            "id_number": number,
+            "position": row.get("signatory_title", ""),
+            "place": "Jakarta",
+            "valid_from": DEMO_APPOINTED_ON,
+            "signature_image": _demo_image(f"Tanda tangan contoh {agency.code}", _draw_signature(index)),
+            "stamp_image": _demo_image(f"Cap dinas contoh {agency.code}", _draw_stamp(agency.code, agency.accent_color)),
+        }
+        signatory, created = Signatory.objects.get_or_create(
+            agency=agency, name=row.get("signatory_name") or f"Pejabat Contoh {agency.code}", defaults=values
         )
+        if not created:
+            # A row the migration made from the agency's old fields: complete what it could not know.
+            missing = {key: value for key, value in values.items() if not getattr(signatory, key)}
+            for key, value in missing.items():
+                setattr(signatory, key, value)
+            if missing:
+                signatory.save(update_fields=list(missing))
+        report.add("signatories", created)
+        if agency.logo_id is None:
+            agency.logo = _demo_image(f"Lambang contoh {agency.code}", _draw_emblem(agency.code, agency.accent_color))
+            agency.save(update_fields=["logo"])
+
+
+def seed_templates(agencies, report) -> None:
+    """A general template per agency with its demo emblem and official; Imigrasi's also prints the score
+    and lists its modules on a second page."""
+    for agency in agencies:
+        signatory = Signatory.objects.filter(agency=agency).order_by("pk").first()
+        emblem = _demo_image(f"Lambang contoh {agency.code}", _draw_emblem(agency.code, agency.accent_color))
+        template, created = CertificateTemplate.objects.get_or_create(
+            agency=agency,
+            course=None,
+            program=None,
+            defaults={
+                "title_text": "Sertifikat Pelatihan",
+                "signatory": signatory,
+                "logo": emblem,
+                "show_score": agency.code == "IMI",
+                "show_syllabus": agency.code == "IMI",
+            },
+        )
+        if not created and template.signatory_id is None and signatory is not None:
+            template.signatory = signatory
+            template.save(update_fields=["signatory"])
         report.add("certificate templates", created)
 
 

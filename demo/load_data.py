@@ -506,7 +506,8 @@ def _certificates(*, completed, course_tree, user_ids, tag, today, rng) -> int:
         rows.append(
             (pk, user_id, course_id, None, 1, agency.pk, profiles[user_id], nips[user_id], course.title, agency.name,
              "UU 21/2007", course.lesson_hours, issued_on, expires_on,
-             serial_format(agency_code=agency.code, year=issued_on.year, number=number), issued_on.year, number,
+             serial_format(agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format),
+             issued_on.year, number,
              code_generate(), now if revoked else None, "issued_in_error" if revoked else "", "", "", "", None, now, now)
         )
     return _insert(

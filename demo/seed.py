@@ -78,6 +78,7 @@ def seed_demo() -> SeedReport:
 
 def _seed_certificates(data, agencies, report) -> None:
     demo_certificates.seed_program(data["program"], report)
+    demo_certificates.seed_signatories(data["agencies"], agencies, report)
     demo_certificates.seed_templates(agencies.values(), report)
     demo_certificates.seed_certificates(report)
 
@@ -139,7 +140,7 @@ def _seed_legal_bases(rows, report) -> dict[str, LegalBasis]:
 
 def _seed_agencies(rows, report) -> dict[str, Agency]:
     result = {}
-    fields = ("name", "short_name", "description", "signatory_name", "signatory_title", "accent_color")
+    fields = ("name", "short_name", "description", "accent_color")
     for row in rows:
         obj, created = Agency.objects.get_or_create(
             code=row["code"], defaults={key: row[key] for key in fields if key in row}

@@ -54,6 +54,42 @@ class Identifier(str):
     """A NIP, serial number or verification code: text a spreadsheet must show exactly as written."""
 
 
+def jp_ledger_header() -> list[str]:
+    with translation.override("id"):
+        return [
+            _("Nama"), _("NIP"), _("Kantor"), _("Provinsi"), _("Tahun"), _("JP"), _("Jumlah Kursus"),
+            _("Target JP"), _("Kekurangan JP"), _("Capaian"),
+        ]
+
+
+def jp_ledger_cells(rows, *, year: int) -> Iterator[list]:
+    """Ledger rows (selectors.jp_ledger_rows) to export cells; numbers stay numbers."""
+    with translation.override("id"):
+        below, reached = str(_("Di bawah target")), str(_("Target tercapai"))
+    for row in rows:
+        yield [
+            row.name, Identifier(row.nip), row.office_name or "", row.province, year, row.earned, row.courses,
+            row.target, row.shortfall, below if row.below_target else reached,
+        ]
+
+
+def siasn_header(fields: list[str]) -> list[str]:
+    """NIP and name first, then SIASN's own field names (selectors.SIASN_FIELDS), untranslated."""
+    return ["NIP", "Nama", *fields[2:]]
+
+
+def siasn_cells(records) -> Iterator[list]:
+    """SIASN records (selectors.siasn_records) to cells: dates as SIASN writes them (dd-mm-yyyy), kept as text,
+    as the certificate number and NIP are, so no spreadsheet turns them into its own dates or numbers."""
+    for record in records:
+        values = record.as_siasn()
+        yield [
+            Identifier(values["nip"]), values["nama"], values["namaKursus"], Identifier(values["nomorSertipikat"]),
+            values["jumlahJam"], Identifier(values["tanggalKursus"]), Identifier(values["tanggalSelesaiKursus"]),
+            values["tahunKursus"], values["institusiPenyelenggara"], values["jenisKursusSertipikat"],
+        ]
+
+
 def import_issues_table(issues) -> tuple[list[str], list[list]]:
     """The invalid rows of an officer import (hr.officer_import.RowIssue) for HR to fix in their sheet."""
     with translation.override("id"):

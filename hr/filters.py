@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import CertificateStatus
-from hr.selectors import registry_options, subject_choices, subject_from_value
+from hr.selectors import jp_ledger_years, registry_options, subject_choices, subject_from_value
 from lms.models import Agency, Office
 from lms.validators import normalize_nip
 from lms.widgets import DateInput, Select, TextInput
@@ -198,3 +199,70 @@ class RegistryFilter(django_filters.FilterSet):
         ordering = list(queryset.query.order_by) or ["-issued_on", "holder_name"]
         tie_breaker = "-pk" if str(ordering[0]).startswith("-") else "pk"
         return queryset.order_by(*ordering, tie_breaker)
+
+
+# --- The JP ledger (/hr/jp/) ------------------------------------------------------------
+ACHIEVEMENT_BELOW = "kurang"
+ACHIEVEMENT_REACHED = "tercapai"
+ACHIEVEMENT_CHOICES = [
+    ("", _("Semua petugas")),
+    (ACHIEVEMENT_BELOW, _("Di bawah target")),
+    (ACHIEVEMENT_REACHED, _("Target tercapai")),
+]
+LEDGER_ORDER_CHOICES = [
+    ("", _("Nama (A–Z)")),
+    ("jp", _("JP (terendah dulu)")),
+    ("-jp", _("JP (tertinggi dulu)")),
+]
+
+
+class JpLedgerForm(forms.Form):
+    """The ledger's filters as GET parameters (tahun, instansi, kantor, provinsi, capaian, urutan), so a
+    filtered ledger is a URL HR can share; `ledger_arguments()` turns them into `jp_ledger()`'s."""
+
+    tahun = forms.TypedChoiceField(label=_("Tahun"), coerce=int, widget=Select,
+                                   error_messages={"invalid_choice": UNKNOWN})
+    instansi = AgencyField(
+        label=_("Instansi penyelenggara"), queryset=Agency.objects.all(), required=False,
+        empty_label=_("Semua instansi"), widget=Select, error_messages={"invalid_choice": UNKNOWN},
+        help_text=_("Hanya JP dari kursus instansi ini."),
+    )
+    kantor = forms.ModelChoiceField(
+        label=_("Kantor"), queryset=Office.objects.all(), required=False, empty_label=_("Semua kantor"),
+        widget=Select, error_messages={"invalid_choice": UNKNOWN},
+    )
+    provinsi = forms.ChoiceField(label=_("Provinsi"), required=False, widget=Select,
+                                 error_messages={"invalid_choice": UNKNOWN})
+    capaian = forms.ChoiceField(label=_("Capaian"), choices=ACHIEVEMENT_CHOICES, required=False, widget=Select,
+                                error_messages={"invalid_choice": UNKNOWN})
+    urutan = forms.ChoiceField(label=_("Urutkan"), choices=LEDGER_ORDER_CHOICES, required=False, widget=Select,
+                               error_messages={"invalid_choice": UNKNOWN})
+
+    def __init__(self, data=None, *, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("tahun", str(today.year))  # no year asked: this (Jakarta) year
+        super().__init__(data)
+        options = registry_options()
+        fields = self.fields
+        fields["tahun"].choices = [(str(year), str(year)) for year in jp_ledger_years(today=today)]
+        fields["provinsi"].choices = [("", _("Semua provinsi"))] + [(p, p) for p in options["provinces"]]
+        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
+            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
+
+    def ledger_arguments(self) -> dict:
+        """Keyword arguments for hr.selectors.jp_ledger / siasn_queryset (call after is_valid())."""
+        data = self.cleaned_data
+        achievement = data.get("capaian")
+        return {
+            "year": data["tahun"],
+            "agency": data.get("instansi"),
+            "office": data.get("kantor"),
+            "province": data.get("provinsi") or None,
+            "below_target": {ACHIEVEMENT_BELOW: True, ACHIEVEMENT_REACHED: False}.get(achievement),
+        }
+
+    def order(self) -> list[str]:
+        return {"jp": ["jp_earned", "full_name", "nip"], "-jp": ["-jp_earned", "full_name", "nip"]}.get(
+            self.cleaned_data.get("urutan") or "", ["full_name", "nip"]
+        )

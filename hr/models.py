@@ -23,14 +23,30 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
 
 
+class ExportKind(models.TextChoices):
+    """What an export lists: the page its filters (`query`) come from."""
+
+    REGISTRY = "registry", _("Registri sertifikat")
+    JP_LEDGER = "jp", _("Rekap JP")
+    SIASN = "siasn", _("Riwayat kursus SIASN")
+
+
+# The start of a download's file name, per kind.
+EXPORT_FILE_STEMS = {
+    ExportKind.REGISTRY: "registri-sertifikat", ExportKind.JP_LEDGER: "rekap-jp", ExportKind.SIASN: "riwayat-kursus-siasn",
+}
+
+
 class ExportJob(RetainedFileRecord):
-    """One export of the certificate registry, with the filters it used; large XLSX files build in the background."""
+    """One export of the certificate registry, the JP ledger or its SIASN records, with the filters
+    it used; large XLSX files build in the background."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    kind = models.CharField(_("jenis"), max_length=10, choices=ExportKind.choices, default=ExportKind.REGISTRY)
     query = models.TextField(
         _("saringan"), blank=True, help_text=_("Saringan registri saat ekspor (query string), mis. status=valid&agency=3.")
     )
@@ -49,6 +65,11 @@ class ExportJob(RetainedFileRecord):
 
     def __str__(self):
         return _("Ekspor %(format)s #%(id)s") % {"format": self.get_format_display(), "id": self.pk}
+
+    @property
+    def filename(self) -> str:
+        """The download's name: what it lists and the job number."""
+        return f"{EXPORT_FILE_STEMS[self.kind]}-{self.pk}.{self.format}"
 
     @property
     def percent(self) -> int:

@@ -1,15 +1,20 @@
 """Reads for the HR workspace, each in a fixed number of queries however many rows there are."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus, Program
+from certificates.selectors import JpSummary, jp_certificates, jp_summary_for_officer, jp_target
 from certificates.subjects import Subject
 from courses import api as courses_api
 from courses.selectors import progress_for_courses
@@ -115,6 +120,7 @@ class OfficerDetail:
     user: object
     courses: list[CourseRow]
     certificates: list[Certificate]  # each with .history: its audit-log entries, oldest first
+    jp: JpSummary  # JP this year against the target
 
 
 def officer_detail(*, user) -> OfficerDetail:
@@ -147,6 +153,7 @@ def officer_detail(*, user) -> OfficerDetail:
         user=user,
         courses=[CourseRow(progress=progress[c.pk], last_attempt=last_by_course.get(c.pk)) for c in courses],
         certificates=certificates,
+        jp=jp_summary_for_officer(user=user),
     )
 
 
@@ -162,6 +169,8 @@ class Dashboard:
     expiring: list[Certificate]
     stalled_count: int
     stalled: list  # courses' Enrollment, with .user.officer_profile and .course
+    jp_year: int
+    jp_below_target: int  # active officers below the JP target this year (/hr/jp/)
 
 
 def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Dashboard:
@@ -217,6 +226,8 @@ def dashboard(*, today: datetime.date | None = None, list_limit: int = 20) -> Da
         expiring=list(expiring[:list_limit]),
         stalled_count=stalled.count(),
         stalled=list(stalled[:list_limit]),
+        jp_year=today.year,
+        jp_below_target=jp_ledger(year=today.year, below_target=True).count(),
     )
 
 
@@ -306,3 +317,148 @@ def _walk(storage, folder: str):
     for directory in directories:
         yield from _walk(storage, f"{folder}{directory}/")
 
+
+
+# --- JP ledger and SIASN-ready records ------------------------------------------------
+# Plain functions over querysets, shared by the HR pages (/hr/jp/), their exports and the
+# integration API. JP rules (what counts, which year): certificates.selectors.jp_certificates.
+
+
+def jp_ledger(*, year: int, agency: Agency | None = None, office: Office | int | None = None,
+              province: str | None = None, below_target: bool | None = None, target: int | None = None):
+    """Every active officer (OfficerProfile) with the JP they earned in `year`, in one query however many.
+
+    Annotated: `jp_earned` (sum of counted course certificates' JP, 0 if none), `jp_courses` (how many
+    certificates), `jp_target`. `agency`: only JP from that agency's courses; `office` (an Office or
+    its id) and `province`: the officer's office; `below_target`: True lists only officers under
+    the target, False only those who reached it, None all. Ordered by name, then NIP.
+    """
+    target = jp_target() if target is None else target
+    counted = jp_certificates(year=year, agency=agency).filter(holder=OuterRef("user_id")).order_by().values("holder")
+    officers = OfficerProfile.objects.filter(user__is_active=True).annotate(
+        jp_earned=Coalesce(Subquery(counted.annotate(total=Sum("lesson_hours")).values("total")), 0),
+        jp_courses=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0),
+        jp_target=Value(target),
+    )
+    if office is not None:
+        officers = officers.filter(office=office)
+    if province:
+        officers = officers.filter(office__province=province)
+    if below_target is True:
+        officers = officers.filter(jp_earned__lt=target)
+    elif below_target is False:
+        officers = officers.filter(jp_earned__gte=target)
+    return officers.order_by("full_name", "nip")
+
+
+@dataclass(slots=True)
+class JpLedgerRow:
+    user_id: int
+    name: str
+    nip: str
+    office_name: str | None
+    province: str  # "" when the officer has no office
+    earned: int
+    courses: int
+    target: int
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.target - self.earned, 0)
+
+    @property
+    def below_target(self) -> bool:
+        return self.earned < self.target
+
+
+def jp_ledger_rows(queryset) -> list[JpLedgerRow] | Iterator[JpLedgerRow]:
+    """The officers of `queryset` (`jp_ledger()` or a page of it) as rows, in one query; streamed in
+    chunks when `queryset` is not sliced (an export)."""
+    values = queryset.values_list(
+        "user_id", "full_name", "nip", "office__name", "office__province", "jp_earned", "jp_courses", "jp_target"
+    )
+    rows = (
+        JpLedgerRow(user_id, name, nip, office_name, province or "", earned, courses, target)
+        for user_id, name, nip, office_name, province, earned, courses, target in (
+            values if queryset.query.is_sliced else values.iterator(chunk_size=2000)
+        )
+    )
+    return list(rows) if queryset.query.is_sliced else rows
+
+
+def jp_ledger_years(*, today: datetime.date | None = None) -> list[int]:
+    """The years HR may pick: every year a course certificate was issued, and this year; newest first."""
+    this_year = (today or timezone.localdate()).year
+    issued = Certificate.objects.filter(course__isnull=False).dates("issued_on", "year")
+    return sorted({this_year, *(day.year for day in issued)}, reverse=True)
+
+
+def siasn_queryset(*, year: int, agency: Agency | None = None, office: Office | int | None = None,
+                   province: str | None = None, below_target: bool | None = None, target: int | None = None):
+    """The certificates behind `jp_ledger()` with the same arguments: one row per counted course
+    certificate of the officers it lists, by holder name, then completion date."""
+    certificates = jp_certificates(year=year, agency=agency)
+    if office is not None or province or below_target is not None:
+        officers = jp_ledger(year=year, agency=agency, office=office, province=province, below_target=below_target,
+                             target=target)
+        certificates = certificates.filter(holder_id__in=officers.order_by().values("user_id"))
+    return certificates.order_by("holder_name", "holder_nip", "issued_on", "pk")
+
+
+SIASN_DATE_FORMAT = "%d-%m-%Y"  # dd-mm-yyyy, as SIASN clients send tanggalKursus (README: "SIASN")
+
+
+@dataclass(frozen=True, slots=True)
+class SiasnRecord:
+    """One course certificate as a SIASN training-history record (riwayat kursus).
+
+    The field names after `nip` and `nama` are SIASN's own (an unofficial public client's
+    mapping; README: "SIASN"). Dates stay dates here; `as_siasn()` writes them as SIASN expects.
+    """
+
+    nip: str
+    nama: str
+    namaKursus: str  # noqa: N815 - SIASN's field names, kept as they are
+    nomorSertipikat: str  # noqa: N815
+    jumlahJam: int  # noqa: N815
+    tanggalKursus: datetime.date  # noqa: N815
+    tanggalSelesaiKursus: datetime.date  # noqa: N815
+    tahunKursus: int  # noqa: N815
+    institusiPenyelenggara: str  # noqa: N815
+    jenisKursusSertipikat: str  # noqa: N815
+
+    def as_siasn(self) -> dict:
+        """The record as SIASN takes it: dates dd-mm-yyyy, numbers as numbers."""
+        record = {name: getattr(self, name) for name in self.__slots__}
+        for name in ("tanggalKursus", "tanggalSelesaiKursus"):
+            record[name] = siasn_date(record[name])
+        return record
+
+
+SIASN_FIELDS = [field for field in SiasnRecord.__slots__]
+
+
+def siasn_date(day: datetime.date) -> str:
+    return day.strftime(SIASN_DATE_FORMAT)
+
+
+def siasn_records(queryset) -> Iterator[SiasnRecord]:
+    """The certificates of `queryset` (e.g. `siasn_queryset()`) as SIASN records, streamed in chunks, one query.
+
+    tanggalKursus is the start of the training period (the day the officer enrolled, or reopened
+    the course for a renewal); where an old certificate does not know it, the day of completion.
+    tanggalSelesaiKursus and tahunKursus: the day and year of completion (`period_end`, which is
+    `issued_on`, the Jakarta date the course was completed). The organiser is the issuing agency's
+    name as printed on the certificate; jenisKursusSertipikat is settings.SIASN_JENIS_KURSUS_SERTIPIKAT.
+    """
+    kind = settings.SIASN_JENIS_KURSUS_SERTIPIKAT
+    for nip, name, title, serial, hours, start, end, issued_on, agency_name in queryset.values_list(
+        "holder_nip", "holder_name", "title", "serial", "lesson_hours", "period_start", "period_end", "issued_on",
+        "agency_name",
+    ).iterator(chunk_size=2000):
+        end = end or issued_on
+        yield SiasnRecord(
+            nip=nip, nama=name, namaKursus=title, nomorSertipikat=serial, jumlahJam=hours,
+            tanggalKursus=start or end, tanggalSelesaiKursus=end, tahunKursus=issued_on.year,
+            institusiPenyelenggara=agency_name, jenisKursusSertipikat=kind,
+        )

@@ -19,7 +19,7 @@ from certificates.selectors import officers_awaiting_certificate
 from certificates.services import certificates_issue_bulk
 from certificates.subjects import Subject
 from hr import audit, bulk, officer_import, selectors, tasks
-from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
+from hr.models import BulkVerification, ExportJob, ExportKind, JobStatus, OfficerImport, OfficerImportStatus
 from hr.tabular import read_table
 from lms import queueing
 from lms.errors import DomainError
@@ -34,17 +34,19 @@ def query_without_page(query: QueryDict) -> str:
 
 
 @transaction.atomic
-def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, background: bool) -> ExportJob:
-    """Record an export (and its filters); a background job is queued once this commits."""
+def export_job_create(*, by, query: QueryDict, format: str, total_rows: int, background: bool,
+                      kind: str = ExportKind.REGISTRY) -> ExportJob:
+    """Record an export (what it lists and its filters); a background job is queued once this commits."""
     job = ExportJob.objects.create(
         created_by=by,
+        kind=kind,
         format=format,
         query=query_without_page(query),
         total_rows=total_rows,
         status=JobStatus.PENDING if background else JobStatus.DONE,
         finished_at=None if background else timezone.now(),
     )
-    log(job, audit.EXPORT, user=by, data={"format": format, "filters": job.query, "rows": total_rows})
+    log(job, audit.EXPORT, user=by, data={"kind": kind, "format": format, "filters": job.query, "rows": total_rows})
     if background:
         transaction.on_commit(lambda: _export_enqueue(job, tasks.export_xlsx_build))
     return job

@@ -6,10 +6,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
-from hr import invitations
+from hr import invitations, ledger
 from hr.exports import registry_cells, registry_header, xlsx_bytes
 from hr.filters import RegistryFilter
-from hr.models import ExportJob, JobStatus
+from hr.models import ExportJob, ExportKind, JobStatus
 from hr.selectors import export_rows, registry_queryset
 
 
@@ -19,18 +19,21 @@ def export_xlsx_build(*, job_id: int) -> int:
     job = ExportJob.objects.get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     try:
-        queryset = RegistryFilter(QueryDict(job.query), queryset=registry_queryset()).qs
-        data = xlsx_bytes(
-            registry_header(),
-            registry_cells(export_rows(queryset)),
-            title="Registri",
-            on_progress=lambda done: ExportJob.objects.filter(pk=job.pk).update(done_rows=done),
-        )
+        def progress(done: int) -> None:
+            ExportJob.objects.filter(pk=job.pk).update(done_rows=done)
+
+        if job.kind == ExportKind.REGISTRY:
+            queryset = RegistryFilter(QueryDict(job.query), queryset=registry_queryset()).qs
+            data = xlsx_bytes(registry_header(), registry_cells(export_rows(queryset)), title="Registri",
+                              on_progress=progress)
+        else:
+            table = ledger.table_for_query(kind=job.kind, query=job.query)
+            data = xlsx_bytes(table.header, table.cells, title=table.title, on_progress=progress)
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(error)[:2000],
                                                    finished_at=timezone.now())
         raise
-    job.file.save(f"registri-sertifikat-{job.pk}.xlsx", ContentFile(data), save=False)
+    job.file.save(job.filename, ContentFile(data), save=False)
     ExportJob.objects.filter(pk=job.pk).update(
         file=job.file.name, status=JobStatus.DONE, done_rows=F("total_rows"), finished_at=timezone.now()
     )

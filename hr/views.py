@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from certificates.models import Certificate
+from certificates.selectors import JP_TARGET_BASIS
 from certificates.services import CertificateError, certificate_revoke
-from hr import bulk, charts, exports, officer_import, selectors, services
+from hr import bulk, charts, exports, ledger, officer_import, selectors, services
 from hr.access import hr_required
-from hr.filters import RegistryFilter
+from hr.filters import JpLedgerForm, RegistryFilter
 from hr.forms import BulkIssueForm, BulkVerificationForm, OfficerImportForm, RevokeForm
-from hr.models import BulkVerification, ExportJob, JobStatus, OfficerImport, OfficerImportStatus
+from hr.models import (
+    EXPORT_FILE_STEMS, BulkVerification, ExportJob, ExportKind, JobStatus, OfficerImport, OfficerImportStatus,
+)
 from hr.tabular import TableError
 from hr.uploads import hr_upload_view
 from lms.errors import DomainError
@@ -111,8 +114,17 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+_EXPORT_PAGES = {  # where an export's filters come from, and the URL that makes it again
+    ExportKind.REGISTRY: ("hr:registry", "hr:export_xlsx"),
+    ExportKind.JP_LEDGER: ("hr:jp_ledger", "hr:jp_export_xlsx"),
+    ExportKind.SIASN: ("hr:jp_ledger", "hr:jp_siasn_xlsx"),
+}
+
+
 def _export_job_page(request, job: ExportJob, *, status: int = 200):
-    context = {"job": job, "refresh": not job.is_finished, "retention_days": settings.HR_FILE_RETENTION_DAYS}
+    page, again = _EXPORT_PAGES[job.kind]
+    context = {"job": job, "refresh": not job.is_finished, "retention_days": settings.HR_FILE_RETENTION_DAYS,
+               "back_url": reverse(page), "again_url": reverse(again)}
     return render(request, "hr/export_job.html", context, status=status)
 
 
@@ -128,7 +140,7 @@ def export_job_download(request, pk):
         return _export_job_page(request, job, status=410)  # Gone: the page says when and offers a new export
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"registri-sertifikat-{job.pk}.xlsx")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
 
 @hr_required
@@ -311,3 +323,44 @@ def officer_import_template(request):
     data = "".join(exports.csv_stream(officer_import.expected_header(), [[exports.Identifier(nip), *rest]]))
     return _download(data.encode(), "text/csv; charset=utf-8", "templat-impor-petugas.csv")
 
+
+
+# --- JP ledger ---------------------------------------------------------------------------
+
+
+@hr_required
+def jp_ledger(request):
+    form = JpLedgerForm(request.GET)
+    # The export links name the year even when the page was asked without one (this year).
+    context = {"form": form, "query": services.query_without_page(form.data), "target": selectors.jp_target(),
+               "target_basis": JP_TARGET_BASIS}
+    if form.is_valid():  # an invalid filter lists nothing rather than more than was asked for
+        arguments = form.ledger_arguments()
+        officers = selectors.jp_ledger(**arguments).order_by(*form.order())
+        page = Paginator(officers, PAGE_SIZE).get_page(request.GET.get("halaman"))
+        context.update(page_obj=page, rows=selectors.jp_ledger_rows(page.object_list), year=arguments["year"],
+                       agency=arguments["agency"])
+    return render(request, "hr/jp_ledger.html", context)
+
+
+@hr_required
+def jp_export(request, *, kind: str, format: str):
+    """The ledger (`kind` "jp") or its SIASN records ("siasn") as CSV or Excel; the URL names both."""
+    form = JpLedgerForm(request.GET)
+    if not form.is_valid():  # never an export of other rows than asked: the page says what is wrong
+        return redirect(f"{reverse('hr:jp_ledger')}?{request.GET.urlencode()}")
+    table = ledger.table(kind=kind, form=form)
+    background = format == "xlsx" and table.total > exports.XLSX_INLINE_LIMIT
+    # form.data: the filters with the year filled in, so a background job lists the year HR saw.
+    job = services.export_job_create(by=request.user, query=form.data, format=format, total_rows=table.total,
+                                     background=background, kind=kind)
+    if background:
+        return redirect("hr:export_job", pk=job.pk)
+    stem = f"{EXPORT_FILE_STEMS[kind]}-{form.cleaned_data['tahun']}"
+    if format == "csv":
+        response = StreamingHttpResponse(exports.csv_stream(table.header, table.cells),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    data = exports.xlsx_bytes(table.header, table.cells, title=table.title)
+    return _download(data, exports.XLSX_CONTENT_TYPE, f"{stem}.xlsx")

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .routing import TypedChildRouteMixin
+from .serials import DEFAULT_SERIAL_FORMAT, validate_serial_format
 from .validators import mask_nip, validate_nip
 
 
@@ -48,11 +49,18 @@ class Agency(index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("Lambang instansi; templat sertifikat dapat memakai lambang lain."),
     )
-    signatory_name = models.CharField(
-        _("nama penandatangan"), max_length=200, blank=True, help_text=_("Penandatangan bawaan sertifikat.")
+    serial_format = models.CharField(
+        _("format nomor seri"),
+        max_length=60,
+        default=DEFAULT_SERIAL_FORMAT,
+        validators=[validate_serial_format],
+        help_text=_(
+            "Token: {agency} kode instansi, {year} tahun, {seq} nomor urut enam angka. "
+            "Bawaan: PIMPASA/{agency}/{year}/{seq}, mis. PIMPASA/IMI/2026/000123."
+        ),
     )
-    signatory_title = models.CharField(_("jabatan penandatangan"), max_length=200, blank=True)
     accent_color = models.CharField(
         _("warna aksen"), max_length=7, default="#1d4f91", help_text=_("Warna heksadesimal, mis. #1d4f91.")
     )
@@ -63,10 +71,7 @@ class Agency(index.Indexed, models.Model):
         FieldPanel("short_name"),
         FieldPanel("description"),
         FieldPanel("logo"),
-        MultiFieldPanel(
-            [FieldPanel("signatory_name"), FieldPanel("signatory_title"), FieldPanel("accent_color")],
-            heading=_("Sertifikat"),
-        ),
+        MultiFieldPanel([FieldPanel("serial_format"), FieldPanel("accent_color")], heading=_("Sertifikat")),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("short_name"), index.FilterField("code")]
 
@@ -180,6 +185,9 @@ class OfficerProfile(models.Model):
     )
     full_name = models.CharField(_("nama lengkap"), max_length=200, help_text=_("Nama dengan gelar, seperti di SK."))
     rank = models.CharField(_("pangkat/golongan"), max_length=100, blank=True)
+    position = models.CharField(
+        _("jabatan"), max_length=200, blank=True, help_text=_("Mis. Analis Keimigrasian Ahli Pertama.")
+    )
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.PROTECT, related_name="officers", null=True, blank=True
     )

@@ -53,7 +53,7 @@ class VillageViewSet(ModelViewSet):
 class OfficerProfileViewSet(ModelViewSet):
     model = OfficerProfile
     icon = "user"
-    form_fields = ["user", "nip", "full_name", "rank", "office", "village"]
+    form_fields = ["user", "nip", "full_name", "rank", "position", "office", "village"]
     list_display = ["full_name", "nip", "rank", "office"]
     list_filter = ["office"]
     search_fields = ["full_name", "nip"]

@@ -85,6 +85,8 @@ def test_hr_errors_are_not_stored_either(client, hr_world, url):
         "/hr/sertifikat/ekspor.csv?status=valid",
         "/hr/sertifikat/ekspor.xlsx?status=valid",
         "/hr/impor/templat.csv",
+        "/hr/jp/ekspor.csv",
+        "/hr/jp/siasn.xlsx",
     ],
 )
 def test_hr_downloads_are_not_stored(client, hr_world, url):

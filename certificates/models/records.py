@@ -103,6 +103,14 @@ class RevocationReason(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+class TrainingMode(models.TextChoices):
+    """How the training was held, as a civil-service training record names it."""
+
+    ONLINE = "daring", _("Daring")
+    CLASSROOM = "klasikal", _("Klasikal")
+    BLENDED = "blended", _("Blended (daring dan klasikal)")
+
+
 class CertificateQuerySet(models.QuerySet):
     def with_status(self, today: datetime.date | None = None):
         """Annotate `status_code` so status can be filtered, ordered and counted in SQL."""
@@ -181,10 +189,37 @@ class Certificate(models.Model):
     # Snapshots taken at issue.
     holder_name = models.CharField(_("nama pemegang"), max_length=200)
     holder_nip = models.CharField(_("NIP pemegang"), max_length=18, blank=True)
-    title = models.CharField(_("judul"), max_length=255)
+    holder_rank = models.CharField(_("pangkat/golongan pemegang"), max_length=100, blank=True)
+    holder_position = models.CharField(_("jabatan pemegang"), max_length=200, blank=True)
+    holder_unit = models.CharField(_("unit kerja pemegang"), max_length=200, blank=True)
+    title = models.CharField(_("judul"), max_length=500)
     agency_name = models.CharField(_("nama instansi"), max_length=200)
     legal_basis = models.TextField(_("dasar hukum"), blank=True)
     lesson_hours = models.PositiveSmallIntegerField(_("jam pelajaran (JP)"), default=0)
+    period_start = models.DateField(
+        _("tanggal mulai"), null=True, blank=True, help_text=_("Awal masa belajar; kosong pada sertifikat lama yang tidak diketahui.")
+    )
+    period_end = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    training_mode = models.CharField(
+        _("moda pembelajaran"), max_length=10, choices=TrainingMode.choices, default=TrainingMode.ONLINE
+    )
+    score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    signatory = models.ForeignKey(
+        "certificates.Signatory",
+        verbose_name=_("penandatangan"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+        help_text=_("Pejabat yang menandatangani pada tanggal terbit; tetap walau jabatannya berganti."),
+    )
+    syllabus = models.JSONField(
+        _("daftar materi"),
+        default=list,
+        blank=True,
+        help_text=_("Modul (atau kursus, untuk program) dan JP-nya saat terbit: [[judul, JP], ...]."),
+    )
 
     issued_on = models.DateField(_("tanggal terbit"))
     expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True)
@@ -265,6 +300,11 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="certificate_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="certificate_period_in_order",
             ),
         ]
         indexes = [

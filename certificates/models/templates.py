@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -18,7 +20,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 PLACEHOLDERS = {
     "nama": _("nama pemegang"),
     "nip": _("NIP pemegang"),
-    "judul": _("judul kursus atau program"),
+    "jenis": _("kursus atau program"),
+    "moda": _("moda pembelajaran, mis. daring"),
     "jp": _("jumlah jam pelajaran (JP)"),
     "tanggal": _("tanggal terbit"),
     "berlaku_sampai": _("tanggal berlaku sampai"),
@@ -28,8 +31,9 @@ PLACEHOLDERS = {
 _TOKEN = re.compile(r"\{([^{}]*)\}")
 
 DEFAULT_TITLE = "Sertifikat"
-DEFAULT_BODY = (
-    "telah menyelesaikan pelatihan daring {judul} sebanyak {jp} jam pelajaran (JP) "
+# The sentence is in two parts around the title, which is printed on a line of its own.
+DEFAULT_BODY = "telah mengikuti dan menyelesaikan dengan baik {jenis}"
+DEFAULT_CLOSING = (
     "yang diselenggarakan oleh {instansi} dalam rangka peningkatan kapasitas "
     "Petugas Imigrasi Pembina Desa (Pimpasa)."
 )
@@ -41,6 +45,11 @@ def placeholder_help() -> str:
 
 def validate_placeholders(text: str) -> None:
     """Refuse unknown placeholders and stray braces with a message the editor can act on."""
+    if "judul" in _TOKEN.findall(text or ""):
+        raise ValidationError(
+            _("Judul kursus atau program dicetak tersendiri di antara teks isi dan teks penutup; hapus {judul} dari kalimat."),
+            code="title_placeholder",
+        )
     unknown = sorted({name for name in _TOKEN.findall(text or "") if name not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(
@@ -102,33 +111,46 @@ class CertificateTemplate(models.Model):
         default=DEFAULT_BODY,
         validators=[validate_placeholders],
         help_text=_(
-            "Kalimat setelah nama pemegang. Placeholder yang tersedia: {nama}, {nip}, {judul}, {jp}, "
-            "{tanggal}, {berlaku_sampai}, {instansi}, {nomor_seri}."
+            "Kalimat setelah data pemegang, sebelum judul kursus atau program (judul dicetak tersendiri). "
+            "Placeholder yang tersedia: {nama}, {nip}, {jenis}, {moda}, {jp}, {tanggal}, {berlaku_sampai}, "
+            "{instansi}, {nomor_seri}."
         ),
     )
-    signatory_name = models.CharField(
-        _("nama penandatangan"), max_length=200, blank=True, help_text=_("Kosongkan untuk memakai data instansi.")
+    closing_text = models.TextField(
+        _("teks penutup"),
+        default=DEFAULT_CLOSING,
+        blank=True,
+        validators=[validate_placeholders],
+        help_text=_("Kalimat setelah judul; placeholder sama dengan teks isi."),
     )
-    signatory_title = models.CharField(
-        _("jabatan penandatangan"), max_length=200, blank=True, help_text=_("Kosongkan untuk memakai data instansi.")
-    )
-    signature_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("gambar tanda tangan"),
-        on_delete=models.SET_NULL,
-        related_name="+",
+    signatory = models.ForeignKey(
+        "certificates.Signatory",
+        verbose_name=_("penandatangan"),
+        on_delete=models.PROTECT,
+        related_name="templates",
         null=True,
         blank=True,
-        help_text=_("PNG berlatar transparan dianjurkan."),
+        help_text=_(
+            "Dari daftar penandatangan instansi ini; masa jabatannya harus mencakup hari ini. Kosongkan untuk "
+            "memakai penandatangan instansi yang sedang menjabat pada tanggal terbit."
+        ),
+    )
+    show_score = models.BooleanField(
+        _("cetak nilai akhir"), default=False, help_text=_("Nilai ujian akhir (atau rata-rata kuis) pemegang.")
+    )
+    show_syllabus = models.BooleanField(
+        _("halaman kedua: daftar materi"),
+        default=False,
+        help_text=_("Halaman kedua berisi modul (atau kursus, untuk program) beserta JP-nya."),
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name=_("logo"),
+        verbose_name=_("lambang"),
         on_delete=models.SET_NULL,
         related_name="+",
         null=True,
         blank=True,
-        help_text=_("Kosongkan untuk memakai logo instansi."),
+        help_text=_("Lambang di kepala sertifikat; kosongkan untuk memakai logo instansi."),
     )
     background_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -152,11 +174,11 @@ class CertificateTemplate(models.Model):
         FieldPanel("agency"),
         FieldRowPanel([FieldPanel("course"), FieldPanel("program")]),
         FieldPanel("language"),
-        MultiFieldPanel([FieldPanel("title_text"), FieldPanel("body_text")], heading=_("Teks")),
         MultiFieldPanel(
-            [FieldPanel("signatory_name"), FieldPanel("signatory_title"), FieldPanel("signature_image")],
-            heading=_("Penandatangan"),
+            [FieldPanel("title_text"), FieldPanel("body_text"), FieldPanel("closing_text")], heading=_("Teks")
         ),
+        FieldPanel("signatory"),
+        MultiFieldPanel([FieldPanel("show_score"), FieldPanel("show_syllabus")], heading=_("Isi tambahan")),
         MultiFieldPanel(
             [FieldPanel("logo"), FieldPanel("background_image"), FieldPanel("accent_color")], heading=_("Tampilan")
         ),
@@ -203,4 +225,27 @@ class CertificateTemplate(models.Model):
         if subject is not None and subject.agency_id != self.agency_id:
             raise ValidationError(
                 {"agency": _("Instansi templat harus sama dengan instansi kursus atau program yang dipilih.")}
+            )
+        if self.signatory_id:
+            self._clean_signatory(timezone.localdate())
+
+    def _clean_signatory(self, today) -> None:
+        """The chosen official must belong to the agency and be in office on the day certificates are issued."""
+        signatory = self.signatory
+        if signatory.agency_id != self.agency_id:
+            raise ValidationError({"signatory": _("Pilih penandatangan dari instansi templat ini.")})
+        if not signatory.covers(today):
+            raise ValidationError(
+                {
+                    "signatory": _(
+                        "Masa jabatan %(name)s (%(period)s) tidak mencakup hari ini, %(today)s, tanggal terbit "
+                        "sertifikat baru. Pilih penandatangan yang sedang menjabat, atau perbarui masa jabatannya "
+                        "di daftar penandatangan."
+                    )
+                    % {
+                        "name": signatory.name,
+                        "period": signatory.appointment_display,
+                        "today": date_format(today, "j F Y"),
+                    }
+                }
             )

@@ -43,21 +43,23 @@ def make_certificate(
     if expires_on == "auto":
         expires_on = issued_on.replace(year=issued_on.year + 2)
     number = _serial_allocate(agency=agency, year=issued_on.year)
-    holder_name, holder_nip = holder_snapshot(holder)
     return Certificate.objects.create(
         holder=holder,
         course=course.specific if course is not None else None,
         program=program,
         cycle=cycle,
         agency=agency,
-        holder_name=holder_name,
-        holder_nip=holder_nip,
+        **holder_snapshot(holder).fields(),
         title=subject.title,
         agency_name=agency.name,
         lesson_hours=getattr(subject, "lesson_hours", 0) or 0,
         issued_on=issued_on,
         expires_on=expires_on,
-        serial=serial_format(agency_code=agency.code, year=issued_on.year, number=number),
+        period_start=issued_on,
+        period_end=issued_on,
+        serial=serial_format(
+            agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format
+        ),
         serial_year=issued_on.year,
         serial_number=number,
         code=code_generate(),

@@ -10,7 +10,7 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
-from certificates.models import CertificateTemplate
+from certificates.models import CertificateTemplate, Signatory
 from certificates.rendering import AssetFetcher, AssetRefused, get_renderer
 from certificates.services import certificate_render
 from certificates.tests.factories import make_certificate
@@ -24,13 +24,15 @@ HOLDER = "Ni Luh Putu Ayu Ṡaraswati Şahin-Đorđević"
 
 @pytest.fixture
 def imigrasi(db):
-    return AgencyFactory(
-        code="IMI",
-        name="Direktorat Jenderal Imigrasi",
-        short_name="Imigrasi",
-        signatory_name="Dr. Ir. Penandatangan Uji, M.Si.",
-        signatory_title="Direktur Jenderal Imigrasi",
+    agency = AgencyFactory(code="IMI", name="Direktorat Jenderal Imigrasi", short_name="Imigrasi")
+    Signatory.objects.create(
+        agency=agency,
+        name="Dr. Ir. Penandatangan Uji, M.Si.",
+        id_number="197001011990031001",
+        position="Direktur Jenderal Imigrasi",
+        place="Jakarta",
     )
+    return agency
 
 
 @pytest.fixture
@@ -56,6 +58,13 @@ def read_pdf(certificate) -> tuple[bytes, PdfReader]:
     finally:
         certificate.pdf.close()
     return content, PdfReader(io.BytesIO(content))
+
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+
+
+def indonesian(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def page_text(reader: PdfReader) -> str:
@@ -166,17 +175,21 @@ def test_the_fetcher_serves_the_projects_own_fonts():
 
 
 def test_a_template_edit_shows_in_newly_rendered_pdfs(certificate, imigrasi):
-    template = CertificateTemplate.objects.create(agency=imigrasi, title_text="Piagam Kelulusan", body_text="lulus {judul} dengan {jp} JP.")
+    template = CertificateTemplate.objects.create(
+        agency=imigrasi, title_text="Piagam Kelulusan", body_text="lulus {jenis} dengan {jp} JP:", closing_text=""
+    )
     first = certificate_render(certificate=certificate)
     assert "PIAGAM KELULUSAN" in page_text(read_pdf(first)[1]).upper()
+    assert "lulus kursus dengan 6 JP: Paspor dan Pencegahan TPPM" in page_text(read_pdf(first)[1])
 
     template.title_text = "Sertifikat Kompetensi Pimpasa"
-    template.body_text = "dinyatakan kompeten dalam {judul} ({jp} JP) pada {tanggal}."
+    template.body_text = "dinyatakan kompeten dalam"
+    template.closing_text = "({jp} JP) pada {tanggal}, secara {moda}."
     template.save()
     second = certificate_render(certificate=first)
     text = page_text(read_pdf(second)[1])
     assert "SERTIFIKAT KOMPETENSI PIMPASA" in text.upper()
-    assert "dinyatakan kompeten dalam Paspor dan Pencegahan TPPM (6 JP)" in text
+    assert f"dinyatakan kompeten dalam Paspor dan Pencegahan TPPM (6 JP) pada {indonesian(first.issued_on)}, secara daring." in text
     assert second.pdf_sha256 != first.pdf_sha256
 
 
@@ -184,30 +197,31 @@ def test_a_course_template_overrides_the_agency_template_and_english_is_availabl
     CertificateTemplate.objects.create(agency=imigrasi, title_text="Templat Instansi")
     CertificateTemplate.objects.create(
         agency=imigrasi, course=certificate.course, title_text="Certificate of Completion", language="en",
-        body_text="has completed {judul} ({jp} lesson hours).",
+        body_text="has completed the {jenis}", closing_text="({jp} lesson hours).",
     )
     text = page_text(read_pdf(certificate_render(certificate=certificate))[1])
     assert "CERTIFICATE OF COMPLETION" in text.upper()
-    assert "has completed Paspor dan Pencegahan TPPM (6 lesson hours)." in text
+    assert "has completed the course Paspor dan Pencegahan TPPM (6 lesson hours)." in text
     assert "TEMPLAT INSTANSI" not in text.upper()
 
 
 def test_an_english_template_gives_english_labels_and_dates_whatever_the_request_language(certificate, imigrasi):
     CertificateTemplate.objects.create(
         agency=imigrasi, title_text="Certificate of Completion", language="en",
-        body_text="has completed {judul} ({jp} lesson hours).",
+        body_text="has completed the {jenis}", closing_text="({jp} lesson hours).",
     )
-    certificate.issued_on = datetime.date(2026, 3, 2)
-    certificate.save(update_fields=["issued_on"])
+    certificate.issued_on = certificate.period_start = certificate.period_end = datetime.date(2026, 3, 2)
+    certificate.save(update_fields=["issued_on", "period_start", "period_end"])
     with translation.override("id"):
         certificate = certificate_render(certificate=certificate)
     _content, reader = read_pdf(certificate)
     text = page_text(reader)
-    for label in ("awarded to", "Lesson hours", "Issue date", "Valid until", "Legal basis:",
+    for label in ("awarded to", "Rank/grade", "Position", "Work unit", "Period", "2 March 2026 to 2 March 2026",
+                  "Mode Online", "Lesson hours", "Valid until", "Material based on:",
                   "Verification code:", "Check the authenticity and status of this certificate"):
         assert label in text
-    for label in ("diberikan kepada", "Jam pelajaran", "Tanggal terbit", "Berlaku sampai", "Dasar hukum",
-                  "Kode verifikasi", "Periksa keaslian"):
+    for label in ("diberikan kepada", "Pangkat", "Jabatan", "Unit kerja", "Periode", "s.d.", "Daring",
+                  "Jam pelajaran", "Berlaku sampai", "Materi berdasarkan", "Kode verifikasi", "Periksa keaslian"):
         assert label not in text
     assert f"Number: {certificate.serial}" in text
     assert "2 March 2026" in text and "Maret" not in text

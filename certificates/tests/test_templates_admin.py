@@ -1,9 +1,13 @@
 """Certificate templates edited in the Wagtail admin: clear placeholder errors, edits mark PDFs outdated."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
-from certificates.models import Certificate, CertificateTemplate
+from certificates.models import Certificate, CertificateTemplate, Signatory
 from certificates.models.templates import fill_placeholders, validate_placeholders
 from certificates.services import certificate_render
 from certificates.tests.factories import make_certificate
@@ -22,10 +26,9 @@ def form_data(agency, **overrides):
         "program": "",
         "language": "id",
         "title_text": "Sertifikat Pelatihan",
-        "body_text": "telah menyelesaikan {judul} ({jp} JP).",
-        "signatory_name": "",
-        "signatory_title": "",
-        "signature_image": "",
+        "body_text": "telah menyelesaikan {jenis}",
+        "closing_text": "({jp} JP).",
+        "signatory": "",
         "logo": "",
         "background_image": "",
         "accent_color": "#1d4f91",
@@ -50,7 +53,7 @@ def test_unknown_placeholder_gets_a_clear_admin_message(admin_client, agency):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Placeholder tidak dikenal: {kursus}, {tgl}" in html
-    assert "{nama}" in html and "{judul}" in html  # the list of what is available
+    assert "{nama}" in html and "{jenis}" in html  # the list of what is available
     assert not CertificateTemplate.objects.exists()
 
 
@@ -95,3 +98,87 @@ def test_a_course_template_must_belong_to_the_courses_agency(admin_client, agenc
     other_course = make_course(catalog=catalog, agency=AgencyFactory(code="POLRI"))
     response = admin_client.post(ADD_URL, form_data(agency, course=other_course.pk))
     assert "Instansi templat harus sama" in response.content.decode()
+
+
+def test_the_title_placeholder_is_refused_because_the_title_stands_apart(admin_client, agency):
+    response = admin_client.post(ADD_URL, form_data(agency, body_text="telah menyelesaikan {judul} dengan baik"))
+    assert "dicetak tersendiri" in response.content.decode()
+    assert not CertificateTemplate.objects.exists()
+
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0, tzinfo=JAKARTA), tick=False)
+def test_a_signatory_out_of_office_today_is_refused_with_the_period(admin_client, agency):
+    former = Signatory.objects.create(
+        agency=agency, name="Dr. Mantan Pejabat, S.H.", position="Direktur Jenderal Imigrasi",
+        valid_from=datetime.date(2022, 1, 3), valid_until=datetime.date(2025, 12, 31),
+    )
+    response = admin_client.post(ADD_URL, form_data(agency, signatory=former.pk))
+    html = " ".join(response.content.decode().split())
+    assert "Masa jabatan Dr. Mantan Pejabat, S.H. (3 Januari 2022 – 31 Desember 2025) tidak mencakup hari ini, 30 November 2026" in html
+    assert not CertificateTemplate.objects.exists()
+
+    future = Signatory.objects.create(
+        agency=agency, name="Dr. Pejabat Baru, M.Si.", position="Direktur Jenderal Imigrasi",
+        valid_from=datetime.date(2026, 12, 1),
+    )
+    response = admin_client.post(ADD_URL, form_data(agency, signatory=future.pk))
+    assert "tidak mencakup hari ini" in response.content.decode()
+
+    current = Signatory.objects.create(
+        agency=agency, name="Dr. Pejabat Kini, M.H.", position="Direktur Jenderal Imigrasi",
+        valid_from=datetime.date(2026, 1, 2), valid_until=datetime.date(2026, 11, 30),
+    )
+    response = admin_client.post(ADD_URL, form_data(agency, signatory=current.pk))
+    assert response.status_code == 302
+    assert CertificateTemplate.objects.get().signatory == current
+
+
+def test_a_signatory_of_another_agency_is_refused(admin_client, agency):
+    polri = Signatory.objects.create(agency=AgencyFactory(code="POLRI"), name="Contoh", position="Kabareskrim")
+    response = admin_client.post(ADD_URL, form_data(agency, signatory=polri.pk))
+    assert "Pilih penandatangan dari instansi templat ini." in response.content.decode()
+
+
+SIGNATORY_ADD_URL = "/admin/snippets/certificates/signatory/add/"
+
+
+def signatory_form(agency, **overrides):
+    data = {
+        "agency": agency.pk, "name": "Dr. Contoh, S.H.", "id_kind": "nip", "id_number": "197001011990031001",
+        "position": "Direktur Jenderal Imigrasi", "place": "Jakarta", "valid_from": "2026-01-02", "valid_until": "",
+        "signature_image": "", "stamp_image": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_signatory_register_refuses_a_bad_number_and_an_appointment_ending_before_it_starts(admin_client, agency):
+    response = admin_client.post(SIGNATORY_ADD_URL, signatory_form(agency, id_number="1970010119900310"))
+    assert "NIP harus terdiri dari tepat 18 angka 0–9." in response.content.decode()
+    response = admin_client.post(SIGNATORY_ADD_URL, signatory_form(agency, id_kind="nrp", id_number="197001011990031001"))
+    assert "NRP harus terdiri dari tepat 8 angka 0–9." in response.content.decode()
+    response = admin_client.post(SIGNATORY_ADD_URL, signatory_form(agency, valid_until="2025-12-31"))
+    assert "Tanggal akhir masa jabatan tidak boleh sebelum tanggal mulainya." in response.content.decode()
+    assert not Signatory.objects.exists()
+
+    response = admin_client.post(SIGNATORY_ADD_URL, signatory_form(agency, id_kind="nrp", id_number="75010123"))
+    assert response.status_code == 302
+    assert Signatory.objects.get().id_number == "75010123"
+
+
+def test_editing_a_signatory_marks_the_pdfs_it_signed_outdated(admin_client, agency, catalog, officer):
+    signatory = Signatory.objects.create(agency=agency, name="Dr. Contoh, S.H.", position="Direktur Jenderal Imigrasi")
+    course = make_course(catalog=catalog, agency=agency)
+    certificate = make_certificate(holder=officer, course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(signatory=signatory)
+    certificate = certificate_render(certificate=certificate)
+    assert not certificate.pdf_outdated
+    response = admin_client.post(
+        f"/admin/snippets/certificates/signatory/edit/{signatory.pk}/",
+        signatory_form(agency, name="Dr. Contoh Dikoreksi, S.H.", valid_from=""),
+    )
+    assert response.status_code == 302
+    assert Certificate.objects.get(pk=certificate.pk).pdf_outdated

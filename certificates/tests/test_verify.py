@@ -11,7 +11,7 @@ from certificates.models import RevocationReason
 from certificates.services import certificate_render, certificate_revoke
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
-from lms.tests.factories import AgencyFactory, UserFactory, make_officer
+from lms.tests.factories import AgencyFactory, OfficeFactory, UserFactory, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,11 @@ def course(catalog):
 
 @pytest.fixture
 def holder(db):
-    return make_officer(full_name="Ni Luh Putu Ayu Ṡaraswati", nip=NIP)
+    return make_officer(
+        full_name="Ni Luh Putu Ayu Ṡaraswati",
+        nip=NIP,
+        office=OfficeFactory(code="kanim-denpasar", name="Kantor Imigrasi Kelas I TPI Denpasar"),
+    )
 
 
 @pytest.fixture
@@ -68,6 +72,9 @@ def test_valid_certificate_page_shows_the_facts_and_a_masked_nip(client, valid):
     assert valid.serial in html
     assert indonesian(valid.issued_on) in html and indonesian(valid.expires_on) in html
     assert code_display(valid.code) in html
+    assert "Penata Muda (III/a)" in html and "Kantor Imigrasi Kelas I TPI Denpasar" in html
+    period = indonesian(valid.period_start) + " s.d. " + indonesian(valid.period_end)
+    assert period in " ".join(html.split())
 
 
 def test_expired_certificate_page_says_expired_with_the_date(client, expired):
@@ -265,7 +272,11 @@ def test_json_for_a_valid_certificate_has_exactly_the_public_fields(client, vali
         "serial": valid.serial,
         "holder_name": "Ni Luh Putu Ayu Ṡaraswati",
         "nip_masked": "••••••••••••••1001",
+        "holder_rank": "Penata Muda (III/a)",
+        "holder_unit": "Kantor Imigrasi Kelas I TPI Denpasar",
         "title": "Paspor dan Pencegahan TPPM",
+        "period_start": valid.issued_on.isoformat(),
+        "period_end": valid.issued_on.isoformat(),
         "agency": "Direktorat Jenderal Imigrasi",
         "issued_on": valid.issued_on.isoformat(),
         "expires_on": valid.expires_on.isoformat(),

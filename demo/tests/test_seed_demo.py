@@ -1,3 +1,4 @@
+import io
 from io import StringIO
 
 import pytest
@@ -5,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import Count, Q
+from pypdf import PdfReader
+from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, Revision, Site
 
-from certificates.models import Certificate, CertificateTemplate, Program
+from certificates.models import Certificate, CertificateTemplate, Program, Signatory
 from courses.models import Choice, CourseIndexPage, CoursePage, Enrollment, ModulePage, ModuleProgress, Question
 from lms import roles
 from demo.seed import DEMO_PASSWORD, STAFF_ACCOUNTS, load_curriculum
@@ -47,6 +50,8 @@ def snapshot() -> dict[str, int]:
         "page revisions": Revision.page_revisions.count(),
         "programs": Program.objects.count(),
         "certificate templates": CertificateTemplate.objects.count(),
+        "signatories": Signatory.objects.count(),
+        "images": get_image_model().objects.count(),
         "certificates": Certificate.objects.count(),
         "rendered certificate files": Certificate.objects.exclude(pdf="").count(),
         "enrollments": Enrollment.objects.count(),
@@ -137,6 +142,22 @@ class TestSeedDemoCertificates:
         certificate = Certificate.objects.filter(holder__username="petugas1").first()
         response = client.get(f"/certificates/{certificate.pk}/pdf/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+    def test_demo_certificates_are_signed_by_demo_officials_under_an_emblem(self, seeded):
+        for certificate in Certificate.objects.select_related("signatory"):
+            signatory = certificate.signatory
+            assert signatory is not None and signatory.covers(certificate.issued_on)
+            assert "contoh" in signatory.position.lower() or "contoh" in signatory.name.lower()
+            assert signatory.place and signatory.id_number and signatory.signature_image_id and signatory.stamp_image_id
+            assert certificate.holder_rank and certificate.holder_unit and certificate.period_end
+        assert all(template.logo_id and template.signatory_id for template in CertificateTemplate.objects.all())
+        program_certificate = Certificate.objects.get(program__slug="program-dasar-pimpasa")
+        assert program_certificate.lesson_hours == sum(hours for _title, hours in program_certificate.syllabus)
+        with program_certificate.pdf.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        assert "Total JP dari kursus penyusun" in text and "Daftar kursus penyusun" in text
+        assert program_certificate.signatory.name in text and "Jakarta," in text
 
     def test_revoked_demo_certificate_verifies_as_revoked(self, client, seeded):
         revoked = Certificate.objects.revoked().get()

@@ -31,8 +31,9 @@ def soffice() -> str:
     return found
 
 
-def open_in_calc(data: bytes, tmp_path: Path, *, utf8: bool = False):
-    """`data` (a CSV download) opened by LibreOffice Calc with its default CSV import and saved as XLSX;
+def open_in_calc(data: bytes, tmp_path: Path, *, utf8: bool = False, suffix: str = "csv"):
+    """`data` (a CSV download, or an XLSX one with `suffix="xlsx"`) opened by LibreOffice Calc (CSV with
+    its default import) and saved as XLSX;
     returns (values, cells): the sheet with the values Calc computed, and with what each cell holds.
 
     Headless, Calc's default import guesses the character set (not from the BOM); `utf8=True` picks
@@ -41,7 +42,7 @@ def open_in_calc(data: bytes, tmp_path: Path, *, utf8: bool = False):
     """
     from openpyxl import load_workbook
 
-    source = tmp_path / "unduhan.csv"
+    source = tmp_path / f"unduhan.{suffix}"
     source.write_bytes(data)
     out = tmp_path / "calc"
     command = [soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless"]

@@ -360,6 +360,13 @@ CERTIFICATES = {
     # Bundles of up to this many certificates are built in the request; larger ones by the worker.
     "BUNDLE_SYNC_MAX": int(os.environ.get("CERTIFICATE_BUNDLE_SYNC_MAX", "25")),
 }
+# Hours of competency development (jam pelajaran, JP) each officer should earn in a calendar year:
+# 20 for a civil servant (PP 11/2017 Pasal 203 ayat (4)). Shown on /hr/jp/ and on My learning.
+JP_ANNUAL_TARGET = int(os.environ.get("JP_ANNUAL_TARGET", "20"))
+if JP_ANNUAL_TARGET < 1:
+    raise ImproperlyConfigured("JP_ANNUAL_TARGET must be 1 or more (jam pelajaran per year).")
+# What the SIASN export writes in jenisKursusSertipikat for a course certificate (README: "SIASN").
+SIASN_JENIS_KURSUS_SERTIPIKAT = os.environ.get("SIASN_JENIS_KURSUS_SERTIPIKAT", "Kursus")
 # WeasyPrint logs every rendering step at INFO; keep the worker's log for what matters.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 

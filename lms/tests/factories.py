@@ -81,6 +81,7 @@ class OfficerProfileFactory(factory.django.DjangoModelFactory):
     nip = factory.Sequence(lambda n: f"199001012015031{n % 1000:03d}")
     full_name = factory.Sequence(lambda n: f"Petugas Uji {n}")
     rank = "Penata Muda (III/a)"
+    position = "Analis Keimigrasian Ahli Pertama"
     office = factory.SubFactory(OfficeFactory)
     village = factory.SubFactory(VillageFactory, office=factory.SelfAttribute("..office"))
 
