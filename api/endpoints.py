@@ -29,6 +29,7 @@ from api.schemas import (
     CoursePage,
     EnrollmentList,
     EnrollmentOut,
+    JpOut,
     OfficerIn,
     OfficerOut,
     OfficerPage,
@@ -36,6 +37,7 @@ from api.schemas import (
     ProgramOut,
     ProgramPage,
     RevokeIn,
+    SiasnList,
 )
 from api.serializers import certificate_out, course_out, enrollment_out, officer_out, program_out
 from lms import cache as lms_cache
@@ -151,6 +153,36 @@ def officers_enrolments(request, nip: str):
     officer = _officer(nip)
     enrollments = selectors.enrollments(client=request.auth, officer=officer)
     return {"nip": officer.nip, "items": enrollment_out(officer, enrollments)}
+
+
+def _year(year: int | None) -> int:
+    return year or timezone.localdate().year
+
+
+Year = Query(None, ge=2000, le=2100, description="Calendar year (Asia/Jakarta); this year when omitted.")
+
+
+@officers.get("/{nip}/jp", response={200: JpOut, **errors(404, 422)}, **op(s.PROGRESS_READ, "officers_jp"))
+def officers_jp(request, nip: str, year: int | None = Year):
+    """JP (lesson hours) the officer earned in the year from the client's agency's courses (all for central HR),
+    against the yearly target; the same figures as the HR JP ledger."""
+    officer, year = _officer(nip), _year(year)
+    row = selectors.jp_for_officer(client=request.auth, officer=officer, year=year)
+    if row is None:
+        raise Problem(404, _("Petugas %(nip)s tidak aktif.") % {"nip": nip})
+    return {"nip": officer.nip, "year": year, "agency": None if request.auth.is_central else request.auth.agency.code,
+            "jp_earned": row.earned, "courses": row.courses, "jp_target": row.target, "shortfall": row.shortfall,
+            "below_target": row.below_target}
+
+
+@officers.get(
+    "/{nip}/siasn-records", response={200: SiasnList, **errors(404, 422)}, **op(s.PROGRESS_READ, "officers_siasn")
+)
+def officers_siasn(request, nip: str, year: int | None = Year):
+    """The officer's training records of the year shaped for SIASN (riwayat kursus), as the HR SIASN export."""
+    officer, year = _officer(nip), _year(year)
+    items = selectors.siasn_records_for_officer(client=request.auth, officer=officer, year=year)
+    return {"nip": officer.nip, "year": year, "items": items}
 
 
 # --- certificates ---------------------------------------------------------------------
