@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query, Router
+from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.openapi.docs import Swagger
 
 from api import openapi, problems, selectors, writes
@@ -142,7 +142,7 @@ def officers_put(request, nip: str, payload: OfficerIn):
 
     201 when created (the officer is e-mailed an invitation to set a password), 200 otherwise."""
     created = writes.officer_put(client=request.auth, nip=nip, data=payload.model_dump())
-    return (201 if created else 200), officer_out(_officer(nip))
+    return Status(201 if created else 200, officer_out(_officer(nip)))
 
 
 @officers.get(
