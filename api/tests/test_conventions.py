@@ -195,6 +195,7 @@ def test_details_carry_an_etag_and_answer_304_until_they_change(client, headers,
     first = client.get(path, **headers)
     etag = first["ETag"]
     assert first.status_code == 200 and etag.startswith('"')
+    assert "no-store" in first["Cache-Control"]  # NIPs: no shared cache keeps it (lms/no_store.py)
     again = client.get(path, HTTP_IF_NONE_MATCH=etag, **headers)
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
     client.post(f"{path}/revoke", json.dumps({"reason": "other"}), content_type="application/json", **headers)
