@@ -8,4 +8,5 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         # Inside ready(): the receivers import the models, which are not importable before the app registry is.
-        from api.webhooks import receivers  # noqa: F401
+        from api import receivers  # noqa: F401
+        from api.webhooks import receivers as webhook_receivers  # noqa: F401

@@ -11,6 +11,8 @@ The operation then reads `request.auth`, the ApiClient.
 
 import hashlib
 
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security.http import HttpBearer
 from oauth2_provider.models import get_access_token_model
@@ -67,20 +69,51 @@ class ClientToken(HttpBearer):
         return client
 
 
+TOKEN_CACHE_SECONDS = 60
+
+
+def _token_key(checksum: str) -> str:
+    return f"api:token:{checksum}"
+
+
 def client_for_token(token: str):
-    """The active ApiClient of a valid (unexpired) access token, or None; one query."""
+    """The active ApiClient of a valid (unexpired) access token, or None.
+
+    Kept in the shared cache for up to a minute (never past the token's expiry), so most requests
+    make no query to authenticate; changing a client or replacing its secret deletes its entries
+    (forget_client_tokens)."""
     if not token:
         return None
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    cached = cache.get(_token_key(checksum))
+    if cached is None:
+        cached = _load(checksum)
+        if cached[0] is not None:
+            lifetime = int((cached[1] - timezone.now()).total_seconds())
+            if lifetime > 0:
+                cache.set(_token_key(checksum), cached, timeout=min(TOKEN_CACHE_SECONDS, lifetime))
+    client, expires = cached
+    if client is None or timezone.now() >= expires:
+        return None
+    return client
+
+
+def _load(checksum: str):
     access = (
         AccessToken.objects.select_related("application__api_client__agency", "application__user")
         .filter(token_checksum=checksum)
         .first()
     )
-    if access is None or access.is_expired():
-        return None
-    client = getattr(access.application, "api_client", None) if access.application_id else None
+    if access is None or access.is_expired() or not access.application_id:
+        return None, None
+    client = getattr(access.application, "api_client", None)
     if client is None or not client.is_active:
-        return None
+        return None, None
     client.token_scopes = access.scope.split()
-    return client
+    return client, access.expires
+
+
+def forget_client_tokens(client) -> None:
+    """Drop the cached answers for the client's tokens (it changed, or its tokens are being revoked)."""
+    checksums = AccessToken.objects.filter(application_id=client.application_id).values_list("token_checksum", flat=True)
+    cache.delete_many([_token_key(checksum) for checksum in checksums])

@@ -9,10 +9,12 @@ import datetime
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query, Router
+from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.openapi.docs import Swagger
 
 from api import openapi, problems, selectors, writes
@@ -27,6 +29,7 @@ from api.schemas import (
     CoursePage,
     EnrollmentList,
     EnrollmentOut,
+    JpOut,
     OfficerIn,
     OfficerOut,
     OfficerPage,
@@ -34,8 +37,10 @@ from api.schemas import (
     ProgramOut,
     ProgramPage,
     RevokeIn,
+    SiasnList,
 )
 from api.serializers import certificate_out, course_out, enrollment_out, officer_out, program_out
+from lms import cache as lms_cache
 
 
 class PimpasaAPI(NinjaAPI):
@@ -53,6 +58,7 @@ api = PimpasaAPI(
 )
 problems.install(api)
 
+LIST_CACHE_SECONDS = 300
 SCOPE_OF: dict[str, str] = {}  # operationId -> the scope it needs (the schema's `security`)
 WITH_ETAG: set[str] = set()  # operationIds answering 304 to If-None-Match
 
@@ -136,7 +142,7 @@ def officers_put(request, nip: str, payload: OfficerIn):
 
     201 when created (the officer is e-mailed an invitation to set a password), 200 otherwise."""
     created = writes.officer_put(client=request.auth, nip=nip, data=payload.model_dump())
-    return (201 if created else 200), officer_out(_officer(nip))
+    return Status(201 if created else 200, officer_out(_officer(nip)))
 
 
 @officers.get(
@@ -147,6 +153,36 @@ def officers_enrolments(request, nip: str):
     officer = _officer(nip)
     enrollments = selectors.enrollments(client=request.auth, officer=officer)
     return {"nip": officer.nip, "items": enrollment_out(officer, enrollments)}
+
+
+def _year(year: int | None) -> int:
+    return year or timezone.localdate().year
+
+
+Year = Query(None, ge=2000, le=2100, description="Calendar year (Asia/Jakarta); this year when omitted.")
+
+
+@officers.get("/{nip}/jp", response={200: JpOut, **errors(404, 422)}, **op(s.PROGRESS_READ, "officers_jp"))
+def officers_jp(request, nip: str, year: int | None = Year):
+    """JP (lesson hours) the officer earned in the year from the client's agency's courses (all for central HR),
+    against the yearly target; the same figures as the HR JP ledger."""
+    officer, year = _officer(nip), _year(year)
+    row = selectors.jp_for_officer(client=request.auth, officer=officer, year=year)
+    if row is None:
+        raise Problem(404, _("Petugas %(nip)s tidak aktif.") % {"nip": nip})
+    return {"nip": officer.nip, "year": year, "agency": None if request.auth.is_central else request.auth.agency.code,
+            "jp_earned": row.earned, "courses": row.courses, "jp_target": row.target, "shortfall": row.shortfall,
+            "below_target": row.below_target}
+
+
+@officers.get(
+    "/{nip}/siasn-records", response={200: SiasnList, **errors(404, 422)}, **op(s.PROGRESS_READ, "officers_siasn")
+)
+def officers_siasn(request, nip: str, year: int | None = Year):
+    """The officer's training records of the year shaped for SIASN (riwayat kursus), as the HR SIASN export."""
+    officer, year = _officer(nip), _year(year)
+    items = selectors.siasn_records_for_officer(client=request.auth, officer=officer, year=year)
+    return {"nip": officer.nip, "year": year, "items": items}
 
 
 # --- certificates ---------------------------------------------------------------------
@@ -173,11 +209,24 @@ def certificates_list(
     """Certificates of the client's agency, ordered by (updated_at, id): page through with `cursor` and keep the
     last page's time as the next `updated_since` to synchronise."""
     since = _moment(updated_since) if updated_since is not None else None
-    rows = selectors.certificates(
-        client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
+    query = {"cursor": cursor, "limit": limit, "since": since.isoformat() if since else None, "nip": nip,
+             "status": status, "course": course, "program": program}
+    # A page is the same for every client of one agency (or every central one) until a certificate
+    # changes (lms.cache.CERTIFICATES) or the day does (statuses): served from the shared cache.
+    key = "api:certificates:{}:{}:{}:{}".format(
+        lms_cache.scope_version(lms_cache.CERTIFICATES), timezone.localdate().isoformat(),
+        request.auth.agency_id or "all", hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest(),
     )
-    rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
-    return {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+    body = cache.get(key)
+    if body is None:
+        rows = selectors.certificates(
+            client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program
+        )
+        rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
+        listing = {"items": [certificate_out(row) for row in rows], "next_cursor": next_cursor}
+        body = CertificatePage.model_validate(listing).model_dump_json().encode()
+        cache.set(key, body, timeout=LIST_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _moment(value: str) -> datetime.datetime:

@@ -159,3 +159,35 @@ class EnrollmentOut(Schema):
 class EnrollmentList(Schema):
     nip: str
     items: list[EnrollmentOut]
+
+
+class JpOut(Schema):
+    nip: str
+    year: int
+    agency: str | None = Field(description="Only JP from this agency's courses; null for a central client (all)")
+    jp_earned: int = Field(description="Lesson hours (JP) of the course certificates counted in the year")
+    courses: int = Field(description="How many certificates count")
+    jp_target: int = Field(description="The yearly target (settings.JP_ANNUAL_TARGET)")
+    shortfall: int
+    below_target: bool
+
+
+class SiasnRecordOut(Schema):
+    """One course certificate as a SIASN training-history record (field names SIASN's own; dates dd-mm-yyyy)."""
+
+    nip: str
+    nama: str
+    namaKursus: str  # noqa: N815
+    nomorSertipikat: str  # noqa: N815
+    jumlahJam: int  # noqa: N815
+    tanggalKursus: str = Field(pattern=r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$")  # noqa: N815
+    tanggalSelesaiKursus: str = Field(pattern=r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$")  # noqa: N815
+    tahunKursus: int  # noqa: N815
+    institusiPenyelenggara: str  # noqa: N815
+    jenisKursusSertipikat: str  # noqa: N815
+
+
+class SiasnList(Schema):
+    nip: str
+    year: int
+    items: list[SiasnRecordOut]

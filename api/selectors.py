@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from certificates.models import Certificate, Program
 from courses import api as courses_api
+from hr import selectors as hr_selectors
 from lms.models import OfficerProfile
 
 
@@ -76,3 +77,16 @@ def programs(*, client):
 
 def enrollments(*, client, officer: OfficerProfile):
     return courses_api.enrollments_of(user=officer.user, agency_id=_agency(client))
+
+
+def jp_for_officer(*, client, officer: OfficerProfile, year: int):
+    """The officer's JP row of the JP ledger for `year` (only the client's agency's courses), or None."""
+    ledger = hr_selectors.jp_ledger(year=year, agency=None if client.is_central else client.agency)
+    rows = hr_selectors.jp_ledger_rows(ledger.filter(pk=officer.pk)[:1])
+    return rows[0] if rows else None
+
+
+def siasn_records_for_officer(*, client, officer: OfficerProfile, year: int) -> list[dict]:
+    """The officer's counted course certificates of `year` as SIASN records (hr.selectors, as the HR export)."""
+    certificates = hr_selectors.siasn_queryset(year=year, agency=None if client.is_central else client.agency)
+    return [record.as_siasn() for record in hr_selectors.siasn_records(certificates.filter(holder_id=officer.user_id))]

@@ -8,7 +8,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 from wagtail.log_actions import log
 
-from api import audit
+from api import audit, auth
 from api.models import ApiClient
 from api.scopes import parse_scopes
 
@@ -73,6 +73,7 @@ def api_client_secret_rotate(*, client: ApiClient, by=None) -> Credentials:
     secret = generate_client_secret()
     application.client_secret = secret
     application.save(update_fields=["client_secret"])
+    auth.forget_client_tokens(client)
     application.accesstoken_set.all().delete()
     log(client, audit.CLIENT_SECRET_ROTATE, user=by, data={"name": client.name})
     return Credentials(client=client, client_id=application.client_id, client_secret=secret)

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from wagtail import hooks
 
 from certificates import refreshers, selectors, services
-from certificates.models import Program
+from certificates.models import Certificate, Program
 from courses.selectors import COMPLETION_NEXT_STEP_HOOK, MY_LEARNING_PANEL_HOOK
 from courses.signals import course_completed, refresher_completed
 from lms import cache
@@ -33,3 +33,10 @@ hooks.register(MY_LEARNING_PANEL_HOOK, selectors.my_learning_jp_panel)
 def renew_choices_on_program_change(sender, **kwargs):
     """Programs are offered in the HR filters (cached under lms.cache.CHOICES)."""
     invalidate_now_and_on_commit(cache.CHOICES)
+
+
+@receiver(post_save, sender=Certificate, dispatch_uid="certificates.api_lists_on_certificate_save")
+def renew_certificate_lists_on_save(sender, **kwargs):
+    """The API's certificate list pages are cached under lms.cache.CERTIFICATES (queryset updates
+    in certificates.services renew it themselves)."""
+    invalidate_now_and_on_commit(cache.CERTIFICATES)

@@ -43,7 +43,9 @@ from certificates.subjects import Subject
 from certificates.models import Certificate, CertificateStatus, Program, RevocationReason, SerialCounter
 from courses import api as courses_api
 from courses import services as courses_services
+from lms import cache as lms_cache
 from lms import queueing
+from lms.cache_invalidation import invalidate_now_and_on_commit
 from lms.errors import DomainError
 
 _NOT_READ = object()
@@ -284,6 +286,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
     if certificate.status_list_index is not None:
         number = credential_status.list_number(certificate.status_list_index)
         transaction.on_commit(lambda: status_list_forget(number))
+    invalidate_now_and_on_commit(lms_cache.CERTIFICATES)
     return certificate
 
 
@@ -452,6 +455,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
             instance=certificate, action="certificates.render", user=None,
             data={"sha256": sha256, "signer_sha256": certificate.pdf_signer_fingerprint or None},
         )
+        invalidate_now_and_on_commit(lms_cache.CERTIFICATES)
     if old_name and old_name != name:
         default_storage.delete(old_name)
     verification_forget(certificate.code)

@@ -522,13 +522,13 @@ def _certificates(*, completed, course_tree, user_ids, tag, today, rng) -> int:
              "UU 21/2007", course.lesson_hours, issued_on, expires_on,
              serial_format(agency_code=agency.code, year=issued_on.year, number=number, pattern=agency.serial_format),
              issued_on.year, number,
-             code_generate(), now if revoked else None, "issued_in_error" if revoked else "", "", "", "", None, now)
+             code_generate(), now if revoked else None, "issued_in_error" if revoked else "", "", "", "", None, now, now)
         )
     return _insert(
         Certificate,
         ["id", "holder_id", "course_id", "program_id", "cycle", "agency_id", "holder_name", "holder_nip", "title",
          "agency_name", "legal_basis", "lesson_hours", "issued_on", "expires_on", "serial", "serial_year",
          "serial_number", "code", "revoked_at", "revocation_reason", "revocation_note", "pdf", "pdf_sha256",
-         "rendered_at", "created_at"],
+         "rendered_at", "created_at", "updated_at"],
         rows,
     )

@@ -31,6 +31,9 @@ from django.http import HttpResponse
 
 CONTENT = "content"
 CHOICES = "choices"
+# Certificate records as the integration API lists them (api/endpoints.py); renewed on issue,
+# revocation and render (certificates.receivers and certificates.services).
+CERTIFICATES = "certificates"
 TIMEOUT = 60 * 60
 _KEY_PREFIX = "shared-page"
 _ATTRIBUTE = "_shared_cache_scope"

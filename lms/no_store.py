@@ -14,7 +14,7 @@ Public verification pages show a masked NIP only and stay cacheable (lms.cache).
 
 from django.utils.cache import add_never_cache_headers
 
-NO_STORE_NAMESPACES = frozenset({"hr"})
+NO_STORE_NAMESPACES = frozenset({"hr", "api"})  # api: the integration API (/api/v1/) answers NIPs too
 NO_STORE_VIEWS = frozenset(
     {
         "certificates:mine",

@@ -38,6 +38,8 @@ ROWS = [
     Row("officers_put", "put", "/api/v1/officers/{budi_nip}", scopes.OFFICERS_WRITE, None,
         body={"full_name": "Budi Santoso, S.H.", "office": "KANIM-BDG"}),
     Row("officers_enrolments", "get", "/api/v1/officers/{budi_nip}/enrolments", scopes.PROGRESS_READ, None),
+    Row("officers_jp", "get", "/api/v1/officers/{budi_nip}/jp", scopes.PROGRESS_READ, None),
+    Row("officers_siasn", "get", "/api/v1/officers/{budi_nip}/siasn-records", scopes.PROGRESS_READ, None),
     Row("certificates_list", "get", "/api/v1/certificates/", scopes.CERTIFICATES_READ, None),
     Row("certificates_detail", "get", "/api/v1/certificates/{imigrasi_certificate}", scopes.CERTIFICATES_READ,
         "imigrasi"),

@@ -8,7 +8,8 @@ from oauth2_provider.models import AccessToken
 from wagtail.models import ModelLogEntry
 
 from api import audit
-from api.services import api_client_register
+from api.services import api_client_register, api_client_secret_rotate
+from api.tests.builders import bearer, make_api_client, make_token
 from lms.tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,17 @@ def test_a_wrong_secret_or_an_inactive_client_gets_no_token(client):
     )
     assert inactive.status_code == 401
     assert not AccessToken.objects.exists()
+
+
+def test_a_deactivated_client_or_a_replaced_secret_stops_its_cached_tokens_at_once(client):
+    api_client = make_api_client(name="SDM Cache")
+    token = bearer(make_token(api_client))
+    assert client.get("/api/v1/courses", **token).status_code == 200  # now cached
+    api_client.is_active = False
+    api_client.save()
+    assert client.get("/api/v1/courses", **token).status_code == 401
+    api_client.is_active = True
+    api_client.save()
+    assert client.get("/api/v1/courses", **token).status_code == 200
+    api_client_secret_rotate(client=api_client)
+    assert client.get("/api/v1/courses", **token).status_code == 401

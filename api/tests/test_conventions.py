@@ -19,6 +19,8 @@ from courses.tests.builders import make_course
 from hr import officer_import
 from hr.tabular import Table
 from hr.tests.builders import make_world
+from certificates.services import certificate_revoke
+from lms import cache as lms_cache
 from lms.models import OfficerProfile
 from lms.tests.factories import AgencyFactory, make_officer
 
@@ -125,6 +127,7 @@ def test_a_cursor_the_api_did_not_give_is_a_400_problem(client, headers, cursor)
 def test_queries_do_not_grow_with_the_page(client, headers, path, size):
     def count(n):
         client.get(path, {"limit": n}, **headers)  # warm the shared caches (site root paths)
+        lms_cache.invalidate(lms_cache.CERTIFICATES)  # but build the certificate page again
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, {"limit": n}, **headers)
         assert response.status_code == 200
@@ -192,6 +195,7 @@ def test_details_carry_an_etag_and_answer_304_until_they_change(client, headers,
     first = client.get(path, **headers)
     etag = first["ETag"]
     assert first.status_code == 200 and etag.startswith('"')
+    assert "no-store" in first["Cache-Control"]  # NIPs: no shared cache keeps it (lms/no_store.py)
     again = client.get(path, HTTP_IF_NONE_MATCH=etag, **headers)
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
     client.post(f"{path}/revoke", json.dumps({"reason": "other"}), content_type="application/json", **headers)
@@ -284,3 +288,19 @@ def test_an_agency_client_sees_only_its_agencys_certificates_and_enrolments(clie
     enrollment_create(user=world.budi, course=world.course_b)
     enrolments = client.get(f"/api/v1/officers/{world.budi.officer_profile.nip}/enrolments", **polri).json()["items"]
     assert [item["course_id"] for item in enrolments] == [world.course_b.pk]
+
+
+def test_a_cached_certificate_page_is_renewed_when_a_certificate_changes(client, headers, world):
+    def statuses():
+        items = client.get("/api/v1/certificates/", {"limit": 100}, **headers).json()["items"]
+        return {item["id"]: item["status"] for item in items}
+
+    before = statuses()
+    with CaptureQueriesContext(connection) as queries:
+        assert statuses() == before
+    assert len(queries) == 0  # the token's client and the page both came from the shared cache
+    budi_a = world.certificates["budi_a"]
+    certificate_revoke(certificate=budi_a, by=make_officer(), reason="other")  # as on the HR page
+    assert statuses()[budi_a.pk] == "revoked"
+    newcomer = make_certificate(holder=make_officer(), course=world.course_a)
+    assert newcomer.pk in statuses()
