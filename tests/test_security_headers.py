@@ -12,6 +12,7 @@ import pytest
 from courses.models import ModulePage
 from courses.tests.builders import make_course
 from courses.tests.test_admin_authoring import module_form
+from courses.tests.test_security_roles import provisions_of
 from lms import roles
 from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
 
@@ -124,9 +125,10 @@ def test_previews_alone_may_be_framed_and_by_the_admin_alone(client, site):
         assert response["X-Frame-Options"] == "DENY", url
 
     law = LegalBasisFactory(code="UU-21-2007")
+    authoring = {"law": law, **provisions_of(law)}
     previews = {
-        f"/admin/pages/{module.pk}/edit/preview/": module_form({"law": law}, title=module.title, slug=module.slug),
-        f"/admin/pages/add/courses/modulepage/{course.pk}/preview/": module_form({"law": law}, slug="modul-baru"),
+        f"/admin/pages/{module.pk}/edit/preview/": module_form(authoring, title=module.title, slug=module.slug),
+        f"/admin/pages/add/courses/modulepage/{course.pk}/preview/": module_form(authoring, slug="modul-baru"),
     }
     for url, data in previews.items():
         data["summary"] = "Ringkasan yang sedang disunting."
