@@ -11,6 +11,9 @@ app_name = "certificates"
 
 urlpatterns = [
     path("verify/", rate_limited("verify")(views.verify_form), name="verify_form"),
+    # Before verify/<code>/: "offline" is no code (codes are 16 symbols).
+    path("verify/offline/", views.verify_offline, name="verify_offline"),
+    path("verify/sw.js", views.verify_worker, name="verify_worker"),
     path("verify/<str:code>/", rate_limited("verify")(views.verify), name="verify"),
     path("api/v1/verify/<str:code>/", rate_limited("verify")(views.verify_json), name="verify_json"),
     path("my/certificates/", views.my_certificates, name="mine"),
