@@ -82,7 +82,14 @@ $(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lo
 	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: run .ci/install-system-deps" >&2; exit 1; }
 	cd $(A11Y) && npm ci --no-audit --no-fund --loglevel=error
 
-npm: $(A11Y)/node_modules/.package-lock.json
+# The JavaScript reference implementation of Verifiable Credentials (@digitalbazaar/vc with the
+# eddsa-rdfc-2022 cryptosuite) that the tests verify our credentials with (certificates/tests/test_credentials.py).
+CREDENTIALS_JS := tools/credentials
+$(CREDENTIALS_JS)/node_modules/.package-lock.json: $(CREDENTIALS_JS)/package.json $(CREDENTIALS_JS)/package-lock.json | system-deps
+	@command -v npm >/dev/null || { echo "npm is needed for the credential verification tests: run .ci/install-system-deps" >&2; exit 1; }
+	cd $(CREDENTIALS_JS) && npm ci --no-audit --no-fund --loglevel=error
+
+npm: $(A11Y)/node_modules/.package-lock.json $(CREDENTIALS_JS)/node_modules/.package-lock.json
 
 # The demo signing key (idempotent: kept while valid), when the demo key is the one configured.
 signing-key: install

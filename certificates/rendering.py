@@ -18,6 +18,7 @@ with S3 too) and the inline QR image, and refuses everything else.
 import base64
 import hashlib
 import io
+import json
 import logging
 import mimetypes
 import posixpath
@@ -34,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -203,7 +204,7 @@ class CertificateRenderer:
         self.ua_stylesheet = CSS(string=MINIMAL_UA_STYLESHEET, font_config=self.font_config)
         self.images: dict = {}
 
-    def render_html(self, html: str) -> bytes:
+    def render_html(self, html: str, attachments=()) -> bytes:
         cache = _LayeredImageCache(self.images)
         document = _CertificateHTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=self.fetcher)
         document.ua_stylesheet = self.ua_stylesheet
@@ -212,6 +213,7 @@ class CertificateRenderer:
             font_config=self.font_config,
             pdf_variant=PDF_VARIANT,
             cache=cache,
+            attachments=list(attachments),
         )
         cache.promote_assets()
         return pdf
@@ -376,7 +378,22 @@ def certificate_html(certificate, template) -> str:
         return render_to_string(HTML_TEMPLATE, certificate_context(certificate, template))
 
 
-def render_certificate_pdf(certificate, template) -> RenderedPdf:
-    """The PDF bytes for a certificate record and its effective template (None = built-in default)."""
-    content = get_renderer().render_html(certificate_html(certificate, template))
+CREDENTIAL_FILE_NAME = "credential.json"
+
+
+def credential_attachment(credential: dict) -> Attachment:
+    """The Open Badges credential as a PDF/A-3 associated file (AFRelationship /Data): the data the page shows."""
+    return Attachment(
+        string=json.dumps(credential, ensure_ascii=False, indent=2),
+        name=CREDENTIAL_FILE_NAME,
+        description="Open Badges 3.0 Verifiable Credential (application/vc+ld+json)",
+        relationship="Data",
+    )
+
+
+def render_certificate_pdf(certificate, template, *, credential: dict | None = None) -> RenderedPdf:
+    """The PDF bytes for a certificate record and its effective template (None = built-in default),
+    with its signed credential embedded when it has one."""
+    attachments = [credential_attachment(credential)] if credential else []
+    content = get_renderer().render_html(certificate_html(certificate, template), attachments)
     return RenderedPdf(content=content, sha256=hashlib.sha256(content).hexdigest())

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates import signing
 from certificates.codes import code_normalize
+from certificates.credentials import keys as credential_keys
+from certificates.credentials import status as credential_status
 from certificates.models import (
     Certificate,
     CertificateStatus,
@@ -102,6 +104,36 @@ def verification_lookup(typed_code: str) -> dict | None:
 
 def verification_forget(code: str) -> None:
     cache.delete(verification_cache_key(code))
+
+
+def _status_list_cache_key(number: int) -> str:
+    return f"credentials:status-list:{settings.PUBLIC_BASE_URL}:{number}"
+
+
+def status_list(number: int) -> dict | None:
+    """The signed Bitstring Status List credential of list `number`; None when no key or no such list.
+
+    Cached (signing costs a few milliseconds, and every verifier fetches it); revocation deletes it.
+    """
+    if number < 0 or credential_keys.active_key() is None:
+        return None
+    key = _status_list_cache_key(number)
+    payload = cache.get(key)
+    if payload is None:
+        start = number * credential_status.LIST_SIZE
+        indexes = Certificate.objects.filter(
+            status_list_index__gte=start, status_list_index__lt=start + credential_status.LIST_SIZE
+        )
+        if not indexes.exists():
+            return None
+        revoked = indexes.filter(revoked_at__isnull=False).values_list("status_list_index", flat=True)
+        payload = credential_status.status_list_credential(number, revoked)
+        cache.set(key, payload, settings.CERTIFICATES["VERIFY_CACHE_SECONDS"])
+    return payload
+
+
+def status_list_forget(number: int) -> None:
+    cache.delete(_status_list_cache_key(number))
 
 
 def revocation_reason_label(value: str | None) -> str:

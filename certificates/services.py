@@ -26,6 +26,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
+from certificates.credentials import keys as credential_keys
+from certificates.credentials import openbadges, status as credential_status
 from certificates import signing
 from certificates import tasks  # tasks import this module too: a task's work enqueues the next task
 from certificates.selectors import (
@@ -33,6 +35,7 @@ from certificates.selectors import (
     signatory_for,
     template_for_certificate,
     template_for_subject,
+    status_list_forget,
     verification_forget,
 )
 from certificates.subjects import Subject
@@ -191,6 +194,8 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
     latest = Certificate.objects.filter(subject.q(), holder=user).order_by("-cycle").first()
     if latest is not None and latest.status_on(issued_on) == CertificateStatus.VALID:
         return latest
+    if settings.CREDENTIALS_REQUIRED:
+        credential_keys.required_active_key()  # production: no certificate without its signed credential
     cycle = latest.cycle + 1 if latest is not None else 1
     fields = _subject_fields(subject, user=user, issued_on=issued_on)
 
@@ -223,8 +228,35 @@ def certificate_issue(*, user, subject: Subject, issued_on: datetime.date | None
         # A concurrent completion issued this cycle first: the record is theirs and ours.
         return Certificate.objects.get(subject.q(), holder=user, cycle=cycle)
     log(instance=certificate, action="certificates.issue", user=None)
+    certificate_credential(certificate=certificate)
     certificate_render_enqueue(certificate=certificate)
     return certificate
+
+
+def certificate_credential(*, certificate: Certificate) -> dict | None:
+    """The certificate's signed Open Badges credential, made and stored the first time it is needed
+    (at issue, or for a certificate issued before credentials existed); None when no key is configured.
+
+    Stored as signed: later key rotations never change it (the old key stays published). The status
+    list index is the certificate's own id, never reused.
+    """
+    if certificate.credential:
+        return certificate.credential
+    key = credential_keys.active_key()
+    if key is None:
+        return None
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.credential is None:
+            if locked.status_list_index is None:
+                locked.status_list_index = locked.pk
+            locked.credential = openbadges.signed_credential(locked, key=key)
+            Certificate.objects.filter(pk=locked.pk).update(
+                credential=locked.credential, status_list_index=locked.status_list_index
+            )
+    certificate.credential = locked.credential
+    certificate.status_list_index = locked.status_list_index
+    return certificate.credential
 
 
 @transaction.atomic
@@ -245,6 +277,9 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str, note: str =
         data={"reason": reason, "note": certificate.revocation_note},
     )
     transaction.on_commit(lambda: verification_forget(certificate.code))
+    if certificate.status_list_index is not None:
+        number = credential_status.list_number(certificate.status_list_index)
+        transaction.on_commit(lambda: status_list_forget(number))
     return certificate
 
 
@@ -393,7 +428,8 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
         # Issued before signatories were recorded: printed with the official in office on its issue
         # date (on this instance only; the record is not written here).
         certificate.signatory = signatory_for(template=template, agency_id=certificate.agency_id, day=certificate.issued_on)
-    rendered = render_certificate_pdf(certificate, template)
+    # The credential is embedded first, so that the PDF signature below covers it too.
+    rendered = render_certificate_pdf(certificate, template, credential=certificate_credential(certificate=certificate))
     signed = signing.sign_pdf(rendered.content)  # unchanged when the installation configures no signing key
     sha256 = hashlib.sha256(signed.content).hexdigest()
     old_name = certificate.pdf.name

@@ -16,6 +16,12 @@ urlpatterns = [
     path("verify/sw.js", views.verify_worker, name="verify_worker"),
     path("verify/<str:code>/", rate_limited("verify")(views.verify), name="verify"),
     path("api/v1/verify/<str:code>/", rate_limited("verify")(views.verify_json), name="verify_json"),
+    # Portable credentials (README "Portable credentials"): the issuer's DID document, each certificate's
+    # Open Badges credential (public, like the verification page) and the revocation status lists.
+    path(".well-known/did.json", views.did_document, name="did_document"),
+    path("verify/<str:code>/credential.json", rate_limited("verify")(views.credential_json), name="credential_json"),
+    path("credentials/status/<int:number>.json", views.status_list, name="status_list"),
+    path("certificates/<int:pk>/credential.json", views.credential_download, name="credential_download"),
     path("my/certificates/", views.my_certificates, name="mine"),
     path("my/certificates/<int:pk>/renew/", views.renew, name="renew"),
     path("certificates/<int:pk>/pdf/", views.download, name="download"),

@@ -21,7 +21,10 @@ from certificates.codes import code_display, code_normalize
 from certificates.credentials.qr import public_jwks
 from certificates.forms import BundleForm, VerifyForm
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus
-from certificates.services import certificate_pdf_available, certificate_renew
+from certificates.credentials import keys as credential_keys
+from certificates.credentials import openbadges
+from certificates.credentials import status as credential_status
+from certificates.services import certificate_credential, certificate_pdf_available, certificate_renew
 from courses import api as courses_api
 from lms.errors import DomainError
 
@@ -189,6 +192,63 @@ def bundle_download(request, pk):
         as_attachment=True,
         filename=f"sertifikat-{bundle.course.slug}.{bundle.format}",
         content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _json_ld(document: dict, *, content_type: str = "application/json", filename: str = "", cache_seconds: int = 0):
+    response = JsonResponse(document, content_type=content_type, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers at other agencies fetch these from their pages
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = f"public, max-age={cache_seconds}" if cache_seconds else "no-cache"
+    return response
+
+
+@require_GET
+def did_document(request):
+    """The platform's DID document (did:web): every published key, the old ones too."""
+    try:
+        keys_configured = credential_keys.keys_configured()
+    except credential_keys.CredentialKeyError:
+        keys_configured = False
+    if not keys_configured:
+        raise Http404
+    return _json_ld(credential_status.did_document(), content_type="application/did+json", cache_seconds=300)
+
+
+@require_GET
+def credential_json(request, code):
+    """Anyone's copy of a certificate's signed credential; a revoked one too (its status list says so)."""
+    canonical = code_normalize(code)
+    certificate = Certificate.objects.filter(code=canonical).first() if canonical else None
+    credential = certificate_credential(certificate=certificate) if certificate is not None else None
+    if credential is None:
+        raise Http404
+    return _json_ld(credential, content_type=openbadges.MEDIA_TYPE)
+
+
+@require_GET
+def status_list(request, number):
+    credential = selectors.status_list(number)
+    if credential is None:
+        raise Http404
+    return _json_ld(credential, content_type=openbadges.MEDIA_TYPE, cache_seconds=60)
+
+
+@login_required
+def credential_download(request, pk):
+    """The holder's (or HR's) download of the credential, to import into a wallet or another system."""
+    certificate = Certificate.objects.filter(pk=pk).first()
+    if certificate is None or not selectors.can_download(user=request.user, certificate=certificate):
+        raise Http404
+    credential = certificate_credential(certificate=certificate)
+    if credential is None:
+        raise Http404
+    response = _json_ld(
+        credential, content_type=openbadges.MEDIA_TYPE,
+        filename=f"kredensial-{certificate.serial.replace('/', '-')}.json",
     )
     response["Cache-Control"] = "private, no-store"
     return response

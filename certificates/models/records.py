@@ -273,6 +273,13 @@ class Certificate(models.Model):
         help_text=_("Kunci penanda tangan saat PDF dirender; PDF dengan kunci lain dirender ulang saat diminta."),
     )
     pdf_signer_bsre = models.BooleanField(_("sertifikat BSrE"), default=False)
+    # The portable credential (certificates/credentials/): the signed Open Badges 3.0 document as issued,
+    # kept byte for byte so that it verifies for as long as its key stays published, and its place in
+    # the revocation status list (certificates/credentials/status.py).
+    credential = models.JSONField(_("kredensial Open Badges"), null=True, blank=True, editable=False)
+    status_list_index = models.PositiveIntegerField(
+        _("indeks daftar status"), null=True, blank=True, unique=True, editable=False
+    )
     # The render lease: when a render was last asked of the worker (or started there), and its task.
     # A PDF that is missing or outdated with no live lease is asked for again by
     # `manage.py sweep_outdated_pdfs` (certificates.services.certificates_render_sweep).
