@@ -79,11 +79,14 @@ def verify_offline(request):
 def verify_worker(request):
     """The service worker of /verify/ (a template: it names the hashed static files and the keys' version)."""
     assets = [static(path) for path in OFFLINE_ASSETS]
+    offline_url = reverse("certificates:verify_offline")
     version = hashlib.sha256(json.dumps([public_jwks(), assets], sort_keys=True).encode()).hexdigest()[:16]
     context = {
         "scope": reverse("certificates:verify_form"),
-        "offline_url": reverse("certificates:verify_offline"),
-        "assets": assets,
+        "offline_url": offline_url,
+        # JSON (script literals) of our own paths; "</" cannot occur in them.
+        "offline_url_json": json.dumps(offline_url),
+        "assets_json": json.dumps(assets),
         "version": version,
     }
     return render(request, "certificates/verify_sw.js", context, content_type="text/javascript; charset=utf-8")

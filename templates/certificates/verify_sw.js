@@ -1,4 +1,4 @@
-{% load static %}// The service worker of the verification pages, scoped to {{ scope }} only (the officer app has
+// The service worker of the verification pages, scoped to {{ scope }} only (the officer app has
 // its own worker at /sw.js). It keeps the offline verifier ({{ offline_url }}) and its files; a page
 // under {{ scope }} opened without a connection (a certificate's QR link, /verify/<code>/#t=<token>)
 // gets the offline verifier, which checks the token in the link. Online, every page comes from the
@@ -7,8 +7,8 @@
 "use strict";
 
 const CACHE = "pimpasa-verify-{{ version }}";
-const OFFLINE_URL = "{{ offline_url|escapejs }}";
-const ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+const OFFLINE_URL = {{ offline_url_json|safe }};
+const ASSETS = {{ assets_json|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
