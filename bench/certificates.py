@@ -16,6 +16,11 @@ signed (the order alternating, so drift in the machine's load falls on both),
 with a demo key made for the run (ECDSA P-256, as `make run` uses); prints both
 medians and their ratio (the aim: signed at most 1.5 times unsigned).
 
+Credentials: for `count` certificates, the Open Badges 3.0 credential signed (eddsa-rdfc-2022:
+pyld canonicalisation + Ed25519, certificates/credentials/) with a key made for the run, and the
+render without and with that credential embedded (alternating); prints the signing median (the
+aim: at most 20 ms) and the median the embedding adds to a render.
+
 QR token: for `count` certificates, the QR image of the URL alone against the QR image of the
 URL with its signed token (certificates/credentials/qr.py: claims, EdDSA signature, a larger
 symbol), alternating; prints the added median (the aim: at most 20 ms) and the QR versions.
@@ -51,6 +56,7 @@ from certificates import demo_signing, rendering, signing  # noqa: E402
 from certificates.codes import code_generate  # noqa: E402
 from certificates.credentials import keys as credential_keys  # noqa: E402
 from certificates.credentials import qr  # noqa: E402
+from certificates.credentials import openbadges  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING  # noqa: E402
 from lms.models import Agency  # noqa: E402
@@ -197,6 +203,7 @@ def main():
         naive_size = len(pdf)
 
     unsigned_ms, signed_ms, signed_size = sign_rounds(records[: args.count], media_root)
+    credential_ms, plain_ms, embedded_ms = credential_rounds(records[: args.count])
 
     project_median, naive_median = statistics.median(project_ms), statistics.median(naive_ms)
     print(f"certificates rendered:      {args.count} project way, {args.count} naive ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
@@ -217,6 +224,29 @@ def main():
     print(f"QR token added median:      {statistics.median(qr_token_ms) - statistics.median(qr_plain_ms):.2f} ms   "
           f"(URL alone {statistics.median(qr_plain_ms):.2f} ms, URL + signed token {statistics.median(qr_token_ms):.2f} ms, "
           f"of which signing {statistics.median(qr_sign_ms):.2f} ms; QR version {min(versions)}-{max(versions)}; aim: at most 20 ms)")
+    credential_median = statistics.median(credential_ms)
+    print(f"credential signing median:  {credential_median:.1f} ms   (Open Badges 3.0, eddsa-rdfc-2022; p90 "
+          f"{statistics.quantiles(credential_ms, n=10)[-1]:.1f} ms; first incl. context loading {credential_ms[0]:.0f} ms; aim: at most 20 ms)")
+    embed_added = statistics.median(embedded_ms) - statistics.median(plain_ms)
+    print(f"credential embedding adds:  {embed_added:+.1f} ms to the render median "
+          f"({statistics.median(plain_ms):.1f} ms without, {statistics.median(embedded_ms):.1f} ms with)")
+
+
+def credential_rounds(records):
+    """Each certificate's credential signed, then rendered without and with it embedded (alternating)."""
+    key = credential_keys.new_key()
+    credential_ms, plain_ms, embedded_ms = [], [], []
+    for index, certificate in enumerate(records):
+        certificate.status_list_index = certificate.pk
+        certificate.course_id = 1
+        started = time.perf_counter()
+        credential = openbadges.signed_credential(certificate, key=key)
+        credential_ms.append((time.perf_counter() - started) * 1000)
+        for embed in (True, False) if index % 2 else (False, True):
+            started = time.perf_counter()
+            rendering.render_certificate_pdf(certificate, TEMPLATE, credential=credential if embed else None)
+            (embedded_ms if embed else plain_ms).append((time.perf_counter() - started) * 1000)
+    return credential_ms, plain_ms, embedded_ms
 
 
 def sign_rounds(records, media_root: Path):

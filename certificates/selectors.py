@@ -106,6 +106,14 @@ def verification_forget(code: str) -> None:
     cache.delete(verification_cache_key(code))
 
 
+def credentials_published() -> bool:
+    """Are credentials signed and the DID document served here (a key is configured and readable)?"""
+    try:
+        return credential_keys.keys_configured()
+    except credential_keys.CredentialKeyError:
+        return False
+
+
 def _status_list_cache_key(number: int) -> str:
     return f"credentials:status-list:{settings.PUBLIC_BASE_URL}:{number}"
 
@@ -335,16 +343,16 @@ def officers_awaiting_certificate(*, subject: Subject, office=None, today: datet
 
 def certificates_with_stale_pdf():
     """Unrevoked certificates with a PDF that is outdated, prints another address than PUBLIC_BASE_URL,
-    or is signed otherwise than the installation signs now (unsigned where signing is on, another key, ...)."""
-    return (
-        Certificate.objects.filter(revoked_at__isnull=True)
-        .exclude(pdf="")
-        .filter(
-            Q(pdf_outdated=True)
-            | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL)
-            | ~Q(pdf_signer_fingerprint=signing.configured_fingerprint())
-        )
+    or is signed otherwise than the installation signs now (unsigned where signing is on, another key, ...),
+    or has no credential embedded while credentials are signed (rendered before the key existed)."""
+    stale = (
+        Q(pdf_outdated=True)
+        | ~Q(pdf_base_url=settings.PUBLIC_BASE_URL)
+        | ~Q(pdf_signer_fingerprint=signing.configured_fingerprint())
     )
+    if credentials_published():
+        stale |= Q(credential__isnull=True)
+    return Certificate.objects.filter(revoked_at__isnull=True).exclude(pdf="").filter(stale)
 
 
 # --- When the law changes: who holds a certificate whose content a change touches.

@@ -21,7 +21,6 @@ from certificates.codes import code_display, code_normalize
 from certificates.credentials.qr import public_jwks
 from certificates.forms import BundleForm, VerifyForm
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus
-from certificates.credentials import keys as credential_keys
 from certificates.credentials import openbadges
 from certificates.credentials import status as credential_status
 from certificates.services import certificate_credential, certificate_pdf_available, certificate_renew
@@ -55,6 +54,8 @@ def verify(request, code):
         "code_display": code_display(canonical),
         "status_label": CertificateStatus(payload["status"]).label,
         "reason_label": selectors.revocation_reason_label(payload["revocation_reason"]),
+        "code": canonical or code,
+        "credentials_published": selectors.credentials_published(),
     }
     return render(request, "certificates/verify.html", context)
 
@@ -212,11 +213,7 @@ def _json_ld(document: dict, *, content_type: str = "application/json", filename
 @require_GET
 def did_document(request):
     """The platform's DID document (did:web): every published key, the old ones too."""
-    try:
-        keys_configured = credential_keys.keys_configured()
-    except credential_keys.CredentialKeyError:
-        keys_configured = False
-    if not keys_configured:
+    if not selectors.credentials_published():
         raise Http404
     return _json_ld(credential_status.did_document(), content_type="application/did+json", cache_seconds=300)
 

@@ -45,7 +45,8 @@ def document_loader(url: str, options=None) -> dict:
             f"Context {url} is not bundled (certificates/credentials/contexts).", "jsonld.LoadDocumentError",
             code="loading document failed",
         )
-    return {"contextUrl": None, "documentUrl": url, "document": _context_document(url)}
+    # "static": pyld keeps the processed context (by URL) in its process-wide cache, not once per call.
+    return {"contextUrl": None, "documentUrl": url, "document": _context_document(url), "tag": "static"}
 
 
 def canonize(document: dict) -> str:

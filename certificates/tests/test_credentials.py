@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from certificates.credentials import keys, status
+from certificates.credentials import keys, openbadges, status
 from certificates.models import Certificate, RevocationReason
 from certificates.services import certificate_issue, certificate_render, certificate_revoke
 from certificates.subjects import Subject
@@ -94,6 +94,7 @@ def test_an_issued_certificate_is_an_open_badge_the_reference_implementation_ver
 
     result = verify_with_reference(client, credential)
     assert result == {"verified": True, "error": "", "statusListVerified": True, "revoked": False}
+    assert f'href="/verify/{certificate.code}/credential.json"'.encode() in client.get(f"/verify/{certificate.code}/").content
 
 
 def test_one_changed_character_is_not_verified(client, certificate):
@@ -153,6 +154,8 @@ def test_the_pdf_carries_the_credential_as_a_pdfa3_associated_file_under_the_sig
     root = reader.trailer["/Root"]
     associated = {spec.get_object()["/F"]: spec.get_object() for spec in root["/AF"]}
     assert associated["credential.json"]["/AFRelationship"] == "/Data"
+    embedded = associated["credential.json"]["/EF"]["/F"].get_object()
+    assert embedded["/Subtype"] == "/application/json" and "/ModDate" in embedded["/Params"]  # PDF/A-3 wants both
     # The PAdES signature is the last revision and covers the whole file, the embedded credential included.
     signature = root["/AcroForm"]["/Fields"][0].get_object()["/V"]
     start, length, second, second_length = signature["/ByteRange"]
@@ -187,6 +190,7 @@ def test_without_a_key_no_credential_is_served(client, course, holder, settings)
     assert certificate.credential is None
     get_json(client, f"/verify/{certificate.code}/credential.json", status_code=404)
     get_json(client, "/.well-known/did.json", status_code=404)
+    assert b"credential.json" not in client.get(f"/verify/{certificate.code}/").content
 
 
 def test_production_refuses_to_issue_without_a_key_with_a_clear_message(course, holder, settings):
@@ -195,3 +199,34 @@ def test_production_refuses_to_issue_without_a_key_with_a_clear_message(course, 
     with pytest.raises(keys.CredentialKeyError, match="create_credential_key"):
         certificate_issue(user=holder, subject=Subject.of(course), issued_on=datetime.date(2026, 11, 30))
     assert not Certificate.objects.exists()
+
+
+def test_rerender_stale_embeds_a_credential_in_pdfs_rendered_before_the_key(course, holder, settings, tmp_path):
+    settings.CREDENTIAL_KEYS_FILE = ""
+    certificate = certificate_render(certificate=make_certificate(holder=holder, course=course))
+    with certificate.pdf.open("rb") as handle:
+        assert "credential.json" not in PdfReader(handle).attachments
+    settings.PUBLIC_BASE_URL = BASE
+    path = tmp_path / "credential-keys.json"
+    call_command("create_credential_key", file=str(path), stdout=io.StringIO())
+    settings.CREDENTIAL_KEYS_FILE = str(path)
+    settings.PUBLIC_BASE_URL = django_settings.PUBLIC_BASE_URL  # only the key changed
+    call_command("rerender_certificates", "--stale", stdout=io.StringIO())
+    certificate.refresh_from_db()
+    assert certificate.credential is not None
+    with certificate.pdf.open("rb") as handle:
+        assert json.loads(PdfReader(handle).attachments["credential.json"][0]) == certificate.credential
+
+
+def test_our_own_verifier_agrees_and_the_did_document_publishes_the_signing_key(client, certificate):
+    credential = get_json(client, f"/verify/{certificate.code}/credential.json")
+    assert openbadges.verify_credential(credential)
+    did = get_json(client, "/.well-known/did.json")
+    [method] = did["verificationMethod"]
+    assert method["id"] == credential["proof"]["verificationMethod"] and method["controller"] == did["id"]
+    public = keys.public_key_from_multibase(method["publicKeyMultibase"])
+    assert public.public_bytes_raw() == keys.active_key().public_key.public_bytes_raw()
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"]["achievement"]["creditsAvailable"] += 1
+    assert not openbadges.verify_credential(tampered)
+    get_json(client, "/credentials/status/7.json", status_code=404)  # no certificate in that list

@@ -61,11 +61,11 @@ def test_a_failing_render_is_retried_and_leaves_the_record_intact(course, office
     real = rendering.render_certificate_pdf
     calls = []
 
-    def flaky(certificate, template):
+    def flaky(certificate, template, **options):
         calls.append(certificate.pk)
         if len(calls) == 1:
             raise OSError("disk full")
-        return real(certificate, template)
+        return real(certificate, template, **options)
 
     monkeypatch.setattr(rendering, "render_certificate_pdf", flaky)
     with django_capture_on_commit_callbacks(execute=True):
@@ -80,7 +80,7 @@ def test_a_render_that_keeps_failing_gives_up_after_the_maximum_and_keeps_the_re
 ):
     calls = []
 
-    def broken(certificate, template):
+    def broken(certificate, template, **options):
         calls.append(certificate.pk)
         raise OSError("font missing")
 
