@@ -67,7 +67,8 @@ def test_the_worker_is_scoped_to_verify_and_follows_the_published_keys(client, s
         assert asset in script
     version = re.search(r'const CACHE = "pimpasa-verify-(\w+)";', script)[1]
     # A rotated key changes the worker, so browsers keep the new page and its keys.
-    settings.CREDENTIAL_KEYS = keys.serialize_keys([*two_keys, keys.new_key()])
+    rotated = keys.new_key(datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
+    settings.CREDENTIAL_KEYS = keys.serialize_keys([*two_keys, rotated])
     assert re.search(r'const CACHE = "pimpasa-verify-(\w+)";', client.get("/verify/sw.js").content.decode())[1] != version
 
 
