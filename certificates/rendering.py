@@ -364,7 +364,9 @@ def certificate_context(certificate, template) -> dict:
         "verification_url": certificate.verification_url,
         "qr": qr,
         "qr_url": qr.data_url,
+        # The text beside the QR code: 4 mm from it, within the 150 mm of the verification block.
         "verify_text_left_mm": qr.size_mm + 4,
+        "verify_text_width_mm": 147 - (qr.size_mm + 4),
         "code_display": code_display(certificate.code),
         "signature_statement": signing.signature_statement(signing.configured_identity()),
         "pdf_subject": _("Sertifikat %(title)s atas nama %(name)s, nomor seri %(serial)s")
