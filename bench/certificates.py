@@ -21,6 +21,10 @@ pyld canonicalisation + Ed25519, certificates/credentials/) with a key made for 
 render without and with that credential embedded (alternating); prints the signing median (the
 aim: at most 20 ms) and the median the embedding adds to a render.
 
+QR token: for `count` certificates, the QR image of the URL alone against the QR image of the
+URL with its signed token (certificates/credentials/qr.py: claims, EdDSA signature, a larger
+symbol), alternating; prints the added median (the aim: at most 20 ms) and the QR versions.
+
 No database is needed: certificate records are built in memory; the logo
 and signature are PNG files in a temporary MEDIA_ROOT, as Wagtail
 renditions would be.
@@ -51,6 +55,7 @@ from weasyprint import HTML  # noqa: E402
 from certificates import demo_signing, rendering, signing  # noqa: E402
 from certificates.codes import code_generate  # noqa: E402
 from certificates.credentials import keys as credential_keys  # noqa: E402
+from certificates.credentials import qr  # noqa: E402
 from certificates.credentials import openbadges  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING  # noqa: E402
@@ -215,6 +220,10 @@ def main():
           f"first incl. pyHanko import {signed_ms[0]:.0f} ms)")
     print(f"signed / unsigned:          {signed_median / unsigned_median:.2f}x   (aim: at most 1.50x)")
     print(f"signed PDF size:            {signed_size / 1024:.1f} KB")
+    qr_plain_ms, qr_token_ms, qr_sign_ms, versions = qr_token_rounds(records[: args.count])
+    print(f"QR token added median:      {statistics.median(qr_token_ms) - statistics.median(qr_plain_ms):.2f} ms   "
+          f"(URL alone {statistics.median(qr_plain_ms):.2f} ms, URL + signed token {statistics.median(qr_token_ms):.2f} ms, "
+          f"of which signing {statistics.median(qr_sign_ms):.2f} ms; QR version {min(versions)}-{max(versions)}; aim: at most 20 ms)")
     credential_median = statistics.median(credential_ms)
     print(f"credential signing median:  {credential_median:.1f} ms   (Open Badges 3.0, eddsa-rdfc-2022; p90 "
           f"{statistics.quantiles(credential_ms, n=10)[-1]:.1f} ms; first incl. context loading {credential_ms[0]:.0f} ms; aim: at most 20 ms)")
@@ -266,6 +275,31 @@ def sign_rounds(records, media_root: Path):
             step(certificate)
     settings.CERTIFICATE_SIGNING_P12 = ""
     return unsigned_ms, signed_ms, size
+
+
+def qr_token_rounds(records):
+    """The printed QR of each certificate without and with its signed token, alternating which goes first."""
+    settings.CREDENTIAL_KEYS = credential_keys.serialize_keys([credential_keys.new_key()])
+    plain_ms, token_ms, sign_ms, versions = [], [], [], set()
+
+    def plain(certificate):
+        started = time.perf_counter()
+        rendering.qr_image(certificate.verification_url)
+        plain_ms.append((time.perf_counter() - started) * 1000)
+
+    def token(certificate):
+        started = time.perf_counter()
+        content = qr.qr_content(certificate)
+        signed = time.perf_counter()
+        versions.add(rendering.qr_image(content).version)
+        token_ms.append((time.perf_counter() - started) * 1000)
+        sign_ms.append((signed - started) * 1000)
+
+    for index, certificate in enumerate(records):
+        for step in (plain, token) if index % 2 else (token, plain):
+            step(certificate)
+    settings.CREDENTIAL_KEYS = ""
+    return plain_ms, token_ms, sign_ms, versions
 
 
 if __name__ == "__main__":

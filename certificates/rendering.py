@@ -42,6 +42,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from certificates import signing
 from certificates.codes import code_display
+from certificates.credentials.qr import QR_ERROR, qr_content
 from certificates.models.templates import DEFAULT_BODY, DEFAULT_CLOSING, DEFAULT_TITLE, fill_placeholders
 
 logger = logging.getLogger(__name__)
@@ -232,13 +233,38 @@ def get_renderer() -> CertificateRenderer:
 # --- What goes on the page ---------------------------------------------------------
 
 
-def qr_data_url(url: str) -> str:
-    """The verification URL as a QR code: one pixel per module, scaled crisply by the PDF viewer."""
+QR_BORDER = 2  # modules of quiet zone in the image; the page's white margin adds more
+QR_MIN_MM = 28.0  # the printed size of a short QR code (the URL alone)
+QR_MODULE_MM = 0.5  # the smallest module a phone reads reliably from paper: a bigger symbol prints bigger
+
+
+@dataclass(frozen=True)
+class QrImage:
+    data_url: str
+    version: int
+    size_mm: float  # printed width and height, quiet zone included
+
+
+def qr_image(content: str) -> QrImage:
+    """A QR code as a PNG data: URL, one pixel per module (scaled crisply by the PDF viewer), and the
+    printed size that keeps every module at least QR_MODULE_MM wide."""
+    # Level L, raised by segno (boost_error) whenever that keeps the version: the signed token
+    # (certificates/credentials/qr.py) fits version 16 at L. A fixed mask pattern skips segno's
+    # evaluation of all eight (most of its time, ~7 ms); every mask is valid QR, and the tests
+    # decode the result with a real reader.
+    symbol = segno.make(content, error=QR_ERROR, micro=False, mask=0)
     buffer = io.BytesIO()
-    # A fixed mask pattern skips segno's evaluation of all eight (most of its time, ~7 ms);
-    # every mask is valid QR, and the tests decode the result with a real reader.
-    segno.make(url, error="m", micro=False, mask=0).save(buffer, kind="png", scale=1, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    symbol.save(buffer, kind="png", scale=1, border=QR_BORDER)
+    modules = symbol.symbol_size(scale=1, border=QR_BORDER)[0]
+    return QrImage(
+        data_url="data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
+        version=symbol.version,
+        size_mm=max(QR_MIN_MM, modules * QR_MODULE_MM),
+    )
+
+
+def qr_data_url(url: str) -> str:
+    return qr_image(url).data_url
 
 
 def _rendition_url(image, spec: str) -> str:
@@ -301,6 +327,7 @@ def certificate_context(certificate, template) -> dict:
         (_("Unit kerja"), certificate.holder_unit),
     ]
     legal_bases = legal_bases_of(certificate)
+    qr = qr_image(qr_content(certificate))
     return {
         "certificate": certificate,
         "language": translation.get_language(),
@@ -335,7 +362,11 @@ def certificate_context(certificate, template) -> dict:
         "stamp_url": _rendition_url(signatory.stamp_image if signatory else None, RENDITIONS["stamp"]),
         "background_url": _rendition_url(template.background_image if template else None, RENDITIONS["background"]),
         "verification_url": certificate.verification_url,
-        "qr_url": qr_data_url(certificate.verification_url),
+        "qr": qr,
+        "qr_url": qr.data_url,
+        # The text beside the QR code: 4 mm from it, within the 150 mm of the verification block.
+        "verify_text_left_mm": qr.size_mm + 4,
+        "verify_text_width_mm": 147 - (qr.size_mm + 4),
         "code_display": code_display(certificate.code),
         "signature_statement": signing.signature_statement(signing.configured_identity()),
         "pdf_subject": _("Sertifikat %(title)s atas nama %(name)s, nomor seri %(serial)s")

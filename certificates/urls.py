@@ -12,6 +12,9 @@ app_name = "certificates"
 
 urlpatterns = [
     path("verify/", rate_limited("verify")(views.verify_form), name="verify_form"),
+    # Before verify/<code>/: "offline" is no code (codes are 16 symbols).
+    path("verify/offline/", views.verify_offline, name="verify_offline"),
+    path("verify/sw.js", views.verify_worker, name="verify_worker"),
     path("verify/<str:code>/", rate_limited("verify")(views.verify), name="verify"),
     # GET only and no cookies needed: exempt from CSRF so another method gets 405, not the CSRF page.
     path("api/v1/verify/<str:code>/", csrf_exempt(rate_limited("verify")(views.verify_json)), name="verify_json"),

@@ -1,18 +1,24 @@
 """Thin views: verification for anyone, certificates for their holder, bundles for HR and trainers."""
 
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from certificates import selectors
 from certificates.bundling import bundle_request
 from certificates.codes import code_display, code_normalize
+from certificates.credentials.qr import public_jwks
 from certificates.forms import BundleForm, VerifyForm
 from certificates.models import BundleStatus, Certificate, CertificateBundle, CertificateStatus
 from certificates.credentials import openbadges
@@ -52,6 +58,39 @@ def verify(request, code):
         "credentials_published": selectors.credentials_published(),
     }
     return render(request, "certificates/verify.html", context)
+
+
+# What the verification pages' service worker keeps beside the offline verifier page.
+OFFLINE_ASSETS = (
+    "css/lms.css",
+    "certificates/certificates.css",
+    "certificates/offline-verify.js",
+    "certificates/verify-worker-register.js",
+)
+
+
+@require_GET
+def verify_offline(request):
+    """The offline verifier: checks a QR code's signed token in the browser (certificates/credentials/qr.py)."""
+    return render(request, "certificates/verify_offline.html", {"keys": public_jwks()})
+
+
+@require_GET
+@cache_control(no_cache=True)
+def verify_worker(request):
+    """The service worker of /verify/ (a template: it names the hashed static files and the keys' version)."""
+    assets = [static(path) for path in OFFLINE_ASSETS]
+    offline_url = reverse("certificates:verify_offline")
+    version = hashlib.sha256(json.dumps([public_jwks(), assets], sort_keys=True).encode()).hexdigest()[:16]
+    context = {
+        "scope": reverse("certificates:verify_form"),
+        "offline_url": offline_url,
+        # JSON (script literals) of our own paths; "</" cannot occur in them.
+        "offline_url_json": json.dumps(offline_url),
+        "assets_json": json.dumps(assets),
+        "version": version,
+    }
+    return render(request, "certificates/verify_sw.js", context, content_type="text/javascript; charset=utf-8")
 
 
 @require_GET
