@@ -9,8 +9,8 @@
 // - "answers": the choices ticked in an open quiz attempt, keyed by the attempt id, saved at
 //   every tick. Only the officer's own choice ids: never a question, a choice text or what is
 //   right (the quiz page has no answer key and the worker never caches it). "Kumpulkan
-//   jawaban" pressed offline marks them pending; back online the form is sent as the officer
-//   would have sent it, and the server grades it once, under its deadline rules.
+//   jawaban" pressed offline marks them pending; back online they are sent as the form would
+//   have sent them, and the server grades the attempt once, under its deadline rules.
 // Logging out deletes this database (Clear-Site-Data "storage") with the saved pages.
 import { openDB } from "idb";
 
@@ -130,14 +130,6 @@ async function initQuiz(key) {
     }
     await showStatus(key);
   });
-  // Back online on this page: send the form itself; the server shows the result (or what is missing).
-  window.addEventListener("online", async () => {
-    const item = await database.get("answers", attempt);
-    if (item && item.pending) {
-      await database.delete("answers", attempt);
-      form.submit();
-    }
-  });
 }
 
 async function replayProgress(key) {
@@ -151,46 +143,63 @@ async function replayProgress(key) {
         headers: { [SYNC_HEADER]: "1", "X-CSRFToken": csrfCookie() || item.token, Accept: "application/json" },
       });
     } catch (error) {
-      return; // still no connection: keep this one and the ones after it, in order
+      return false; // still no connection: keep this one and the ones after it, in order
     }
     const data = (response.headers.get("Content-Type") || "").startsWith("application/json") ? await response.json() : null;
     if (data && (data.ok || !data.retry)) {
       await database.delete("progress", item.seq); // recorded, or refused for good (the server said why)
     } else {
-      return; // logged out, CSRF refused, server error: try again later, in order
+      return false; // logged out, CSRF refused, server error: try again later, in order
     }
   }
+  return true;
 }
 
+// Kept answers marked pending are sent as the quiz form (the phone's clock plays no part: the
+// server grades them once, or expires the attempt when they arrive past its deadline and grace).
 async function replayAnswers(key) {
   const database = await db();
   const onPage = document.querySelector("form[data-offline-attempt]");
+  const here = onPage ? Number(onPage.dataset.offlineAttempt) : null;
   for (const item of await mine("answers", key)) {
-    if (!item.pending || (onPage && Number(onPage.dataset.offlineAttempt) === item.attempt)) continue;
+    if (!item.pending) continue;
     const body = new URLSearchParams([["csrfmiddlewaretoken", csrfCookie() || item.token], ...item.fields]);
     let response;
     try {
       response = await fetch(item.url, { method: "POST", credentials: "same-origin", body, headers: { [SYNC_HEADER]: "1" } });
     } catch (error) {
-      return;
+      return false; // sent again later: a repeat of a graded attempt only leads to its result
     }
-    if (response.ok && response.redirected && new URL(response.url).pathname !== new URL(item.url).pathname) {
-      await database.delete("answers", item.attempt); // graded (or expired, or graded before): the result page
-    } else if (response.ok) {
-      await database.put("answers", { ...item, pending: false }); // answers missing: the quiz page shows them again
+    if (!response.ok) return false;
+    if (new URL(response.url).pathname !== new URL(item.url, window.location.href).pathname) {
+      await database.delete("answers", item.attempt); // graded (or expired, or graded before): its result
+      if (item.attempt === here) window.location.assign(response.url);
+    } else {
+      await database.put("answers", { ...item, pending: false }); // an answer missing: the quiz form says which
+      if (item.attempt === here) window.location.reload();
     }
   }
+  return true;
 }
+
+// A weak signal: what could not be sent is tried again, less and less often, while online.
+let retryDelay = 2000;
 
 async function replay(key) {
   if (running || !navigator.onLine) return;
   running = true;
+  let done = false;
   try {
-    await replayProgress(key);
-    await replayAnswers(key);
+    done = (await replayProgress(key)) && (await replayAnswers(key));
   } finally {
     running = false;
     await showStatus(key);
+  }
+  if (done) {
+    retryDelay = 2000;
+  } else {
+    window.setTimeout(() => replay(key), retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
   }
 }
 
@@ -205,5 +214,6 @@ export async function initSync(key) {
   await initQuiz(key);
   await showStatus(key);
   window.addEventListener("online", () => replay(key));
+  document.documentElement.dataset.syncReady = "1"; // the forms are watched (the browser tests wait for it)
   await replay(key);
 }
