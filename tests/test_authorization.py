@@ -104,6 +104,15 @@ URL_MATRIX = {
     "accounts/kata-sandi/": [Row("/accounts/kata-sandi/", logged_in(200))],
     "accounts/kata-sandi/selesai/": [Row("/accounts/kata-sandi/selesai/", logged_in(200))],
     "my/learning/": [Row("/my/learning/", logged_in(200))],
+    # The officer app (lms/pwa.py, courses/offline.py): worker, manifest and offline page for all;
+    # what to save of a course only for its enrolled officers.
+    "sw.js": [Row("/sw.js", everyone(200))],
+    "manifest.webmanifest": [Row("/manifest.webmanifest", everyone(200))],
+    "offline/": [Row("/offline/", everyone(200))],
+    "my/offline/": [Row("/my/offline/", logged_in(200))],
+    "my/offline/kursus/<int:course_id>/": [
+        Row("/my/offline/kursus/{course_id}/", logged_in(404, officer_a=200, officer_b=200))
+    ],
     # An officer invited by HR sets a password here; a wrong token shows "link expired".
     "accounts/sandi/<uidb64>/<token>/": [Row("/accounts/sandi/MQ/bukan-token/", everyone(200))],
     "accounts/sandi/selesai/": [Row("/accounts/sandi/selesai/", everyone(200))],

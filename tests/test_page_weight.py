@@ -73,6 +73,8 @@ def test_officer_pages_stay_under_100_kb_compressed(client, officer, lesson_cour
         "module": lesson.url,
         "quiz": lesson.url + lesson.reverse_subpage("quiz_attempt", args=[attempt.pk]),
         "my learning": "/my/learning/",
+        "saved offline": "/my/offline/",
+        "offline": "/offline/",
     }
     for name, url in pages.items():
         response = client.get(url)
