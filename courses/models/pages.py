@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses import offline, selectors, services
+from courses import offline, offline_sync, selectors, services
 from courses.admin_forms import ModulePageForm
 from courses.blocks import LessonStreamBlock
 from courses.choices import Level, QuestionOrder, ReviewPolicy
@@ -259,10 +260,15 @@ class ModulePage(QuizPageMixin, CourseScopedPermissionsMixin, RoutablePageMixin,
         """Every route of a module needs an enrolled officer who has reached it."""
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
+        replay = offline_sync.is_sync_replay(request)
         if not request.user.is_authenticated:
+            if replay:  # the phone keeps the queued item until the officer logs in again
+                return JsonResponse({"ok": False, "retry": True, "message": str(offline_sync.SYNC_LOGIN_NEEDED)}, status=401)
             return redirect_to_login(request.get_full_path())
         access = services.module_access(user=request.user, module=self, course=self.course, outline=self.outline(request))
         if not access.allowed:
+            if replay:
+                return JsonResponse({"ok": False, "message": str(access.message)}, status=409)
             messages.warning(request, access.message)
             return redirect(self.course.url)
         return super().serve(request, *args, **kwargs)
@@ -284,6 +290,15 @@ class ModulePage(QuizPageMixin, CourseScopedPermissionsMixin, RoutablePageMixin,
     def complete(self, request):
         if request.method != "POST":
             return redirect(self.url)
+        if offline_sync.is_sync_replay(request):
+            # "Tandai selesai" pressed offline, sent again by the phone (README "Offline"): JSON, no
+            # flash message. Completing twice changes nothing (the first completion time stays),
+            # so a repeated replay of the same item is harmless.
+            try:
+                progress = services.module_complete(user=request.user, module=self)
+            except services.ProgressError as error:
+                return JsonResponse({"ok": False, "message": str(error.message)}, status=409)
+            return JsonResponse({"ok": True, "module": self.pk, "completed_at": progress.completed_at.isoformat()})
         try:
             services.module_complete(user=request.user, module=self)
         except services.ProgressError as error:

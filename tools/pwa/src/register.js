@@ -3,6 +3,7 @@
 // pages these are, and clears this phone's saved pages on logout.
 import { clearAll, clearOthers, setCurrentKey } from "./keys.js";
 import { initSaving } from "./saving.js";
+import { initSync } from "./sync.js";
 
 const root = document.documentElement;
 const key = root.dataset.offlineKey || "";
@@ -53,6 +54,7 @@ async function start() {
     // No worker (private window, old browser): the site works online as before.
   }
   initSaving(key);
+  initSync(key);
 }
 
 start();
