@@ -218,3 +218,46 @@ def test_a_certificate_from_before_signatories_gets_the_official_in_office_on_it
     (main,) = pages_of(certificate_render(certificate=old))
     assert "Dr. Pejabat Lama" in main and "Dr. Pejabat Baru" not in main
     assert Certificate.objects.get(pk=old.pk).signatory_id is None  # rendering never writes the record
+
+
+def solid(title: str, size, colour):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, colour).save(buffer, "PNG")
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name=f"{title}.png"))
+
+
+def embedded_images(certificate) -> list[tuple[tuple[int, int], tuple[int, int, int]]]:
+    """(pixel size, centre colour) of every image the PDF's first page draws, read from its XObjects."""
+    with certificate.pdf.open("rb") as handle:
+        page = PdfReader(io.BytesIO(handle.read())).pages[0]
+    found = []
+    for embedded in page.images:
+        picture = embedded.image.convert("RGB")
+        found.append((picture.size, picture.getpixel((picture.width // 2, picture.height // 2))))
+    return found
+
+
+def test_the_emblem_signature_and_stamp_are_drawn_and_no_stamp_without_one(catalog, imigrasi, holder):
+    # distinct sizes and colours, all within their renditions' bounds so they are embedded as uploaded
+    emblem = ((240, 240), (200, 20, 20))
+    signature = ((420, 140), (20, 160, 40))
+    stamp = ((180, 180), (30, 40, 210))
+    signatory = Signatory.objects.create(
+        agency=imigrasi, name="Dr. Contoh Penandatangan", position="Direktur Jenderal Imigrasi (contoh)",
+        signature_image=solid("tanda-tangan", *signature), stamp_image=solid("cap", *stamp),
+        valid_from=datetime.date(2024, 1, 2),
+    )
+    CertificateTemplate.objects.create(agency=imigrasi, signatory=signatory, logo=solid("lambang", *emblem))
+    course = make_course(catalog=catalog, agency=imigrasi, modules=1)
+    certificate = make_certificate(holder=holder, course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(signatory=signatory)
+
+    drawn = embedded_images(certificate_render(certificate=certificate))
+    for expected in (emblem, signature, stamp):
+        assert expected in drawn, (expected, drawn)
+
+    signatory.stamp_image = None
+    signatory.save()
+    drawn = embedded_images(certificate_render(certificate=Certificate.objects.get(pk=certificate.pk)))
+    assert emblem in drawn and signature in drawn, drawn
+    assert stamp not in drawn and all(size != stamp[0] for size, _colour in drawn), drawn

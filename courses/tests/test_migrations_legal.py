@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from courses.models import ModulePage as RealModulePage
+from courses.selectors import citations_of
 from lms.legal import provision_references
 
 BEFORE = [("courses", "0005_question_provisions")]
@@ -136,18 +138,27 @@ def test_every_old_tag_and_citation_survives():
         blocks = list(ModulePage.objects.get(pk=module.pk).body.raw_data)
         assert blocks[0] == {"type": "paragraph", "value": "<p>Pengantar</p>", "id": "p-1"}
         citations = [block["value"] for block in blocks[1:]]
-        assert [by_pk[c["provision"]].pasal for c in citations] == ["2", "69", "Pasal 43–51"]
-        assert [c["mode"] for c in citations] == ["summary"] * 3
+        # "Pasal 69 dan Pasal 81" becomes one citation per provision, the wording kept on the first
+        assert [by_pk[c["provision"]].pasal for c in citations] == ["2", "69", "81", "Pasal 43–51"]
+        assert {by_pk[c["provision"]].legal_basis_id for c in citations[1:3]} == {bases["UU-18-2017"].pk}
+        assert [c["mode"] for c in citations] == ["summary"] * 4
         assert [c["text"] for c in citations] == [
             "Ringkasan pasal 2.",
             "Pasal 69 dan Pasal 81: Larangan dan ancaman pidananya.",
+            "Bagian dari kutipan Pasal 69 dan Pasal 81 di atas.",
             "Hak korban.",
         ]
+        assert [block["id"] for block in blocks] == ["p-1", "c-1", "c-2", "c-2-2", "c-3"]
         assert by_pk[citations[0]["provision"]].pk == pasal2.pk
+        # a later change to either provision finds the lesson
+        lesson = RealModulePage.objects.get(pk=module.pk)
+        for pasal in ("69", "81"):
+            cited = LegalProvision.objects.get(legal_basis=bases["UU-18-2017"].pk, pasal=pasal, ayat="", butir="")
+            assert [pk for _id, pk, _mode in citations_of(lesson)].count(cited.pk) == 1, pasal
 
         # the draft revision: the same lesson and tags
         content = new.get_model("wagtailcore", "Revision").objects.get(pk=draft.pk).content
-        assert [block["value"] for block in json.loads(content["body"])[1:]] == citations
+        assert json.loads(content["body"]) == blocks
         for revision_question, (code, tag) in zip(content["questions"], OLD_TAGS, strict=True):
             assert "provision" not in revision_question
             labels = [(by_pk[pk].pasal, by_pk[pk].ayat, by_pk[pk].butir) for pk in revision_question["provisions"]]

@@ -11,10 +11,11 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from certificates.models import Certificate
 from courses import selectors as courses_selectors
 from courses import services as courses_services
 from courses.models import ContentReview, CoursePage, ModulePage, Question, QuestionHold
-from demo.seed import load_curriculum
+from demo.seed import DEMO_PASSWORD, load_curriculum
 from lms.models import LegalChange, LegalProvision
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,54 @@ def test_the_demo_officer_sees_a_refresher_of_the_changed_modules_only(seeded, c
     notes = soup.select(".refresher-note")
     assert len(notes) == 1
     assert [a.get_text(strip=True) for a in notes[0].select("a")] == ["Definisi dan Tindak Pidana Perdagangan Orang"]
+
+
+def kuhp_change_expected():
+    """What the KUHP change touches, read from the seeded records themselves: the questions tagged
+    with its provisions, their modules and courses, and who holds a certificate of those courses."""
+    change = LegalChange.objects.select_related("instrument").get(instrument__code="UU-1-2023")
+    changed = [item.provision_id for item in change.items.all()]
+    questions = list(Question.objects.filter(provisions__in=changed).distinct().select_related("page"))
+    modules = {question.page.specific for question in questions}
+    courses = {module.get_parent().specific for module in modules}
+    holders = set(
+        Certificate.objects.filter(course__in=[course.pk for course in courses]).values_list("holder_name", flat=True)
+    )
+    return change, questions, modules, courses, holders
+
+
+def test_the_reviewer_opens_the_kuhp_change_impact_page_on_the_demo(seeded, client):
+    change, questions, modules, courses, holders = kuhp_change_expected()
+    assert questions and holders  # the demo teaches the penalty the KUHP changed, and has certificate holders
+    assert client.post("/admin/login/", {"username": "peninjau", "password": DEMO_PASSWORD}).status_code == 302
+    response = client.get(f"/admin/dampak-hukum/perubahan/{change.pk}/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert "KUHP (UU 1/2023)" in text and "Pasal 120" in text
+    for course in courses:
+        assert course.title in text, course.title
+    for module in modules:
+        assert module.title in text, module.title
+    for question in questions:
+        assert " ".join(question.text.split())[:60] in text, question.text
+    heading = next(h2 for h2 in soup.select("h2") if "Pemegang sertifikat" in h2.get_text())
+    shown = {row.select("td")[0].get_text(strip=True) for row in heading.find_next("table").select("tbody tr")}
+    assert shown and shown <= holders, (shown, holders)
+
+
+def test_legal_impact_command_lists_the_kuhp_change_on_the_demo(seeded):
+    change, questions, modules, courses, holders = kuhp_change_expected()
+    out = StringIO()
+    call_command("legal_impact", "UU-1-2023", stdout=out)
+    printed = out.getvalue()
+    assert f"Perubahan #{change.pk}: KUHP (UU 1/2023), berlaku 2026-01-02" in printed
+    assert f"Soal ({len(questions)}):" in printed, printed
+    for course in courses:
+        assert course.title in printed, course.title
+    for module in modules:
+        assert f"{module.get_parent().title} / {module.title}" in printed, module.title
+    for question in questions:
+        assert f"{question.page.title}: “{question.text}”" in printed
+    listed = re.findall(r"^  - (.+?) \(\d*\) — ", printed, flags=re.MULTILINE)
+    assert listed and set(listed) <= holders, (listed, holders)
