@@ -5,6 +5,7 @@ officers' notice, withholds the penalty questions and lists the holders on HR's 
 import datetime
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -132,3 +133,12 @@ def test_the_demo_officer_sees_a_refresher_of_the_changed_modules_only(seeded, c
     notes = soup.select(".refresher-note")
     assert len(notes) == 1
     assert [a.get_text(strip=True) for a in notes[0].select("a")] == ["Definisi dan Tindak Pidana Perdagangan Orang"]
+
+
+def test_the_readme_legal_impact_example_names_a_demo_instrument(seeded):
+    """README's `manage.py legal_impact UU-1-2023` runs on a fresh demo and lists the KUHP change."""
+    out = StringIO()
+    call_command("legal_impact", "UU-1-2023", stdout=out)
+    assert "KUHP (UU 1/2023)" in out.getvalue() and "UU 6/2011 Pasal 120" in out.getvalue()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "legal_impact UU-1-2023" in readme and "legal_impact KUHP-2023" not in readme
