@@ -13,7 +13,7 @@ from courses.models import ModulePage
 from courses.tests.builders import make_course
 from courses.tests.test_admin_authoring import module_form
 from lms import roles
-from lms.tests.factories import AgencyFactory, LegalBasisFactory, UserFactory
+from lms.tests.factories import AgencyFactory, LegalBasisFactory, LegalProvisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +124,14 @@ def test_previews_alone_may_be_framed_and_by_the_admin_alone(client, site):
         assert response["X-Frame-Options"] == "DENY", url
 
     law = LegalBasisFactory(code="UU-21-2007")
+    authoring = {  # what module_form cites and tags: provisions of the law, not the law alone
+        "law": law,
+        "pasal2_1": LegalProvisionFactory(legal_basis=law, pasal="2", ayat="1"),
+        "pasal2": LegalProvisionFactory(legal_basis=law, pasal="2"),
+    }
     previews = {
-        f"/admin/pages/{module.pk}/edit/preview/": module_form({"law": law}, title=module.title, slug=module.slug),
-        f"/admin/pages/add/courses/modulepage/{course.pk}/preview/": module_form({"law": law}, slug="modul-baru"),
+        f"/admin/pages/{module.pk}/edit/preview/": module_form(authoring, title=module.title, slug=module.slug),
+        f"/admin/pages/add/courses/modulepage/{course.pk}/preview/": module_form(authoring, slug="modul-baru"),
     }
     for url, data in previews.items():
         data["summary"] = "Ringkasan yang sedang disunting."
