@@ -5,6 +5,7 @@ officers' notice, withholds the penalty questions and lists the holders on HR's 
 import datetime
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -184,3 +185,12 @@ def test_legal_impact_command_lists_the_kuhp_change_on_the_demo(seeded):
         assert f"{question.page.title}: “{question.text}”" in printed
     listed = re.findall(r"^  - (.+?) \(\d*\) — ", printed, flags=re.MULTILINE)
     assert listed and set(listed) <= holders, (listed, holders)
+
+
+def test_the_readme_legal_impact_example_names_a_demo_instrument(seeded):
+    """README's `manage.py legal_impact UU-1-2023` runs on a fresh demo and lists the KUHP change."""
+    out = StringIO()
+    call_command("legal_impact", "UU-1-2023", stdout=out)
+    assert "KUHP (UU 1/2023)" in out.getvalue() and "UU 6/2011 Pasal 120" in out.getvalue()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "legal_impact UU-1-2023" in readme and "legal_impact KUHP-2023" not in readme

@@ -1,6 +1,6 @@
 """Print what a change in the law touches: courses, modules, lesson blocks, questions and certificate holders.
 
-    manage.py legal_impact KUHP-2023                    every change that instrument made
+    manage.py legal_impact UU-1-2023                     every change that instrument made
     manage.py legal_impact UU-21-2007                   (a law that made none: every change recorded for it)
     manage.py legal_impact 3                            change number 3
     manage.py legal_impact "UU-21-2007:Pasal 2 ayat (1)"   one provision
@@ -50,7 +50,7 @@ def find_reports(arg: str) -> list:
     basis = LegalBasis.objects.filter(code__iexact=arg).first()
     if basis is None:
         raise CommandError(
-            _("“%(arg)s” tidak dikenal: beri kode dasar hukum (mis. KUHP-2023), nomor perubahan, "
+            _("“%(arg)s” tidak dikenal: beri kode dasar hukum (mis. UU-1-2023), nomor perubahan, "
               "atau pasal (mis. \"UU-21-2007:Pasal 2 ayat (1)\").") % {"arg": arg}
         )
     changes = LegalChange.objects.filter(instrument=basis).order_by("in_force_on", "pk")
@@ -62,7 +62,7 @@ def find_reports(arg: str) -> list:
 class Command(BaseCommand):
     help = (
         "Print the courses, modules, lesson blocks, questions and certificate holders a change in the law touches. "
-        'Argument: an instrument code (KUHP-2023), a change id, or a provision ("UU-21-2007:Pasal 2 ayat (1)").'
+        'Argument: an instrument code (UU-1-2023), a change id, or a provision ("UU-21-2007:Pasal 2 ayat (1)").'
     )
 
     def add_arguments(self, parser):
