@@ -74,10 +74,12 @@ def take_quiz(client, module, *, correct=True) -> QuizAttempt:
 
 
 def quiz_form_html(response) -> str:
-    """The quiz <form>, with the per-request CSRF token blanked out."""
+    """The quiz <form>, with the per-request CSRF token and the attempt's id (the key under which the
+    phone keeps answers across a dropped connection) blanked out."""
     match = re.search(r'<form method="post" class="quiz-form".*?</form>', text(response), re.DOTALL)
     assert match, "no quiz form on the page"
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', match[0])
+    form = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', match[0])
+    return re.sub(r'data-offline-attempt="\d+"', 'data-offline-attempt=""', form)
 
 
 def legends(response) -> list[str]:
