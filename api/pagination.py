@@ -44,7 +44,8 @@ def decode_cursor(cursor: str):
 
 
 def page(queryset, *, key: str, cursor: str | None, limit: int, key_type=str):
-    """(rows, next_cursor) of the page after `cursor`, ordered by (`key`, id); `key_type`: the key's Python type."""
+    """(rows, next_cursor) of the page after `cursor`, ordered by (`key`, id); `key_type`: the key's Python type.
+    `queryset` may be a `.values()` one (rows as dicts) if it reads "pk" and `key`."""
     ordered = queryset.order_by(key, "pk")
     if cursor:
         last_key, last_pk = decode_cursor(cursor)
@@ -64,11 +65,14 @@ def page(queryset, *, key: str, cursor: str | None, limit: int, key_type=str):
     next_cursor = None
     if more:
         last = rows[-1]
-        next_cursor = encode_cursor(_value(last, key), last.pk)
+        next_cursor = encode_cursor(_value(last, key), last["pk"] if isinstance(last, dict) else last.pk)
     return rows, next_cursor
 
 
 def _value(row, key: str):
+    """`key` of a model row, or of a `.values()` row (which then holds "pk" and `key`)."""
+    if isinstance(row, dict):
+        return row[key]
     value = row
     for part in key.split("__"):
         value = getattr(value, part)
