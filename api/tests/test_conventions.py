@@ -254,7 +254,10 @@ def test_put_refuses_what_the_hr_import_refuses_with_its_messages_and_writes_not
     nip = "1995050520201210"
     response = client.put(f"/api/v1/officers/{nip}", json.dumps(body), content_type="application/json", **headers)
     assert response.status_code == 422
-    row = [nip, "", world.budi.email, "", "KANIM-XXX", "Desa Baru", "", ""]
+    row = dict.fromkeys(officer_import.COLUMNS, "") | {
+        "nip": nip, "email": world.budi.email, "office": "KANIM-XXX", "village": "Desa Baru"
+    }
+    row = list(row.values())
     plan = officer_import.officer_import_plan(table=Table(header=officer_import.expected_header(), rows=[(1, row)]))
     assert [error["msg"] for error in response.json()["errors"]] == [issue.message for issue in plan.issues]
     assert len(plan.issues) >= 4
