@@ -118,10 +118,12 @@ class AssetFetcher(URLFetcher):
 class _LayeredImageCache(dict):
     """WeasyPrint's image cache for one document, reading through to the process-wide one.
 
-    Decoded static and media images are promoted to the shared cache after each
-    render; the per-certificate QR image (a data: URL) stays in the per-render
-    layer and is dropped with it, so the shared cache never grows with the
-    number of certificates rendered.
+    Decoded static images are promoted to the shared cache after each render: a
+    static file never changes while the process runs. Media images (logos,
+    signatures, stamps) and the per-certificate QR image (a data: URL) stay in
+    the per-render layer and are dropped with it: an uploaded file may be
+    replaced under the same name, and a long-running worker must then print the
+    new one. The shared cache never grows with the number of certificates.
     """
 
     def __init__(self, shared: dict):
@@ -137,7 +139,7 @@ class _LayeredImageCache(dict):
         return self.shared[key]
 
     def promote_assets(self) -> None:
-        asset_urls = [key for key in self if isinstance(key, str) and key.startswith(ASSET_ORIGIN)]
+        asset_urls = [key for key in self if isinstance(key, str) and key.startswith(STATIC_PREFIX)]
         # WeasyPrint keys an image's encoded data by the md5 of its URL.
         prefixes = {hashlib.md5(url.encode(), usedforsecurity=False).hexdigest() for url in asset_urls}
         for key in list(self):
