@@ -26,12 +26,14 @@ does not prove one (the installation chooses its own key; the verification
 page shows issuer and fingerprint for anyone who wants to check).
 """
 
+import asyncio
 import datetime
 import functools
 import hashlib
 import io
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -263,10 +265,20 @@ def sign_pdf(content: bytes) -> SignedPdf:
         subfilter=fields.SigSeedSubFilter.PADES,
         name=configured.identity.common_name or None,
     )
-    output = signers.sign_pdf(
-        writer,
-        metadata,
-        signer=configured.signer(),
-        bytes_reserved=configured.bytes_reserved,
+    sign = functools.partial(
+        signers.sign_pdf, writer, metadata, signer=configured.signer(), bytes_reserved=configured.bytes_reserved
     )
+    output = _outside_any_event_loop(sign)
     return SignedPdf(content=output.getvalue(), identity=configured.identity, signed_at=signed_at)
+
+
+def _outside_any_event_loop(call):
+    """Run `call` here, or in a short-lived thread when this thread already runs an event loop:
+    pyHanko's synchronous API calls asyncio.run(), which refuses to start inside a running loop
+    (an ASGI server's thread, or a test session driving a browser through Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()

@@ -4,6 +4,7 @@ The key is the self-made demo key `manage.py create_demo_signing_certificate` wr
 trusted in the validator through its own CA certificate (the file beside the P12).
 """
 
+import asyncio
 import datetime
 import io
 import os
@@ -32,7 +33,8 @@ from wagtail.models import ModelLogEntry
 
 from certificates import checks, demo_signing, signing
 from certificates.models import Certificate, CertificateBundle
-from certificates.selectors import certificates_with_stale_pdf
+from certificates.rendering import render_certificate_pdf
+from certificates.selectors import certificates_with_stale_pdf, template_for_certificate
 from certificates.services import certificate_render
 from certificates.tests.factories import make_certificate
 from certificates.tests.test_pdf import decode_qr_codes, page_text, read_pdf
@@ -156,6 +158,20 @@ def test_a_changed_byte_breaks_the_signature(certificate, signing_on):
     assert tampered != content
     _embedded, status = validate(tampered, trust_root(signing_on))
     assert not status.intact
+
+
+def test_a_pdf_is_signed_from_a_thread_that_runs_an_event_loop(certificate, signing_on):
+    """pyHanko's synchronous API starts its own event loop; called where one already runs (an ASGI
+    thread, a browser test session) the signature is still made, and validates."""
+    rendered = render_certificate_pdf(certificate, template_for_certificate(certificate)).content  # unsigned
+
+    async def inside_a_running_loop():
+        return signing.sign_pdf(rendered)
+
+    signed = asyncio.run(inside_a_running_loop())
+    assert signed.identity is not None
+    _embedded, status = validate(signed.content, trust_root(signing_on))
+    assert status.intact and status.valid
 
 
 def test_signed_pdf_is_qpdf_clean_and_keeps_its_pdfa_3u_identification(certificate, signing_on, tmp_path):
