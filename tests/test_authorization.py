@@ -25,8 +25,10 @@ arguments override single roles. A whole area can be covered by a prefix rule
 """
 
 from dataclasses import dataclass, field
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver
@@ -140,6 +142,23 @@ URL_MATRIX = {
     # A's valid certificate is not renewable: A is told so; nobody else learns it exists.
     "my/certificates/<int:pk>/renew/": [
         Row("/my/certificates/{a_certificate_id}/renew/", logged_in(404, officer_a="302=/my/certificates/"), method="POST")
+    ],
+    # Portable credentials: public like the verification page, the holder's download like the PDF.
+    "verify/offline/": [Row("/verify/offline/", everyone(200))],
+    "verify/sw.js": [Row("/verify/sw.js", everyone(200))],
+    ".well-known/did.json": [Row("/.well-known/did.json", everyone(200))],
+    "verify/<str:code>/credential.json": [
+        Row("/verify/{a_certificate_code}/credential.json", everyone(200)),
+        Row("/verify/ZZZZZZZZZZZZZZZZ/credential.json", everyone(404)),
+    ],
+    "credentials/status/<int:number>.json": [
+        # public to everyone; a list no issued credential points at is not published (the issuing
+        # and revoking of a listed one: certificates/tests/test_credentials.py)
+        Row("/credentials/status/999999.json", everyone(404)),
+    ],
+    "certificates/<int:pk>/credential.json": [
+        Row("/certificates/{a_certificate_id}/credential.json", logged_in(404, officer_a=200, hr=200, admin=200)),
+        Row("/certificates/999999/credential.json", logged_in(404)),
     ],
     "certificates/<int:pk>/pdf/": [
         Row("/certificates/{a_certificate_id}/pdf/", logged_in(404, officer_a=200, hr=200, admin=200)),
@@ -367,6 +386,15 @@ def world(django_db_setup, django_db_blocker, world_media):
 @pytest.fixture(autouse=True)
 def _world_media(settings, world_media):
     settings.MEDIA_ROOT = world_media
+
+
+@pytest.fixture(autouse=True)
+def _credential_keys(settings, world_media):
+    """An issuer key, so the credential URLs answer as on an installation that issues credentials."""
+    path = world_media / "credential-keys.json"
+    if not path.exists():
+        call_command("create_credential_key", file=str(path), stdout=StringIO())
+    settings.CREDENTIAL_KEYS_FILE = str(path)
 
 
 # --- the checks --------------------------------------------------------------------
