@@ -9,7 +9,9 @@ status, content type, header and body is one the schema declares.
 import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
@@ -37,13 +39,26 @@ def world_token(db):
     return make_token(make_api_client(name="SDM Pusat", rate_limit_per_minute=1_000_000))
 
 
+@pytest.fixture
+def connections_kept():
+    """schemathesis calls the WSGI application itself, not through Django's test client: keep the
+    test's database connection across its requests as the test client does (Django closes "old"
+    connections when a request starts and ends; with the browser tests' event loop running in this
+    thread, the request sees a connection of its own context and closes it under the test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded from the application itself at collection (the schema needs no database).
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_every_operation_keeps_to_the_schema(case, world_token):
+def test_every_operation_keeps_to_the_schema(case, world_token, connections_kept):
     # Not "schema-valid data is accepted": an opaque cursor or an officer row can fit the schema and
     # still be refused with a problem (400 for a cursor the API did not give, 422 with the HR
     # import's own messages); every other built-in check runs.

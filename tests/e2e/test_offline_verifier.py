@@ -53,7 +53,7 @@ def test_the_qr_link_verifies_without_a_connection_and_a_tampered_one_does_not(l
     page.context.set_offline(True)
     page.goto("about:blank")
     page.goto(link)
-    status = page.get_by_role("status")
+    status = page.locator("#offline-result")
     expect(status).to_contain_text("Tanda tangan sah; status pencabutan belum diperiksa (offline).")
     claims = page.locator("#offline-claims")
     expect(claims).to_be_visible()
