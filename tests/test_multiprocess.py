@@ -70,7 +70,7 @@ def officer_flow(browser: Browser, servers: list[str], *, username, urls: dict, 
     assert browser.get(b, urls["last"]).status_code == 200
     with ThreadPoolExecutor(2) as pool:
         completes = list(pool.map(lambda server: browser.post(server, urls["last"] + "selesai/", {}), servers))
-    assert all(r.status_code == 302 for r in completes)
+    assert all(r.status_code == 302 for r in completes), [(r.status_code, r.text[:400]) for r in completes]
 
 
 def test_two_servers_two_workers_issue_and_render_each_certificate_once(catalog, redis_url, tmp_path):

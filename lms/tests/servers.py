@@ -45,6 +45,16 @@ def free_ports(count: int, start: int) -> list[int]:
     return ports
 
 
+def credential_key_file(path: Path) -> Path:
+    """An issuer key for the servers a test starts, outside their media (it is a secret); kept if made."""
+    subprocess.run(
+        [PYTHON, "manage.py", "create_credential_key", "--file", str(path)],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"}, check=True, timeout=120,
+        capture_output=True,
+    )
+    return path
+
+
 def production_env(*, database_url: str, redis_url: str, media_root: Path, static_root: Path, **extra) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
     env.update(
@@ -60,6 +70,8 @@ def production_env(*, database_url: str, redis_url: str, media_root: Path, stati
         PUBLIC_BASE_URL="https://localhost",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # Production refuses to issue a certificate without an issuer key (README "Portable credentials").
+        CREDENTIAL_KEYS_FILE=str(credential_key_file(Path(media_root).parent / "credential-keys.json")),
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
