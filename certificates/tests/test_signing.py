@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 
@@ -98,7 +99,10 @@ def validate(content: bytes, root: asn1_x509.Certificate):
     signatures = reader.embedded_signatures
     assert len(signatures) == 1
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
-    return signatures[0], validate_pdf_signature(signatures[0], context)
+    # pyHanko's synchronous validation starts an event loop: in a thread of its own, since the
+    # browser tests' session (Playwright) runs one in this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return signatures[0], pool.submit(validate_pdf_signature, signatures[0], context).result()
 
 
 def qpdf_check(content: bytes, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -168,7 +172,8 @@ def test_a_pdf_is_signed_from_a_thread_that_runs_an_event_loop(certificate, sign
     async def inside_a_running_loop():
         return signing.sign_pdf(rendered)
 
-    signed = asyncio.run(inside_a_running_loop())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own runs the loop, whatever this one does
+        signed = pool.submit(asyncio.run, inside_a_running_loop()).result()
     assert signed.identity is not None
     _embedded, status = validate(signed.content, trust_root(signing_on))
     assert status.intact and status.valid
