@@ -251,7 +251,7 @@ def _build_courses(*, catalog, batch, count, modules_per_course, questions_per_q
         question_rows,
     )
     # Each question tests Pasal 2 of its legal basis.
-    pasal2 = {basis.pk: LegalProvision.objects.get_or_create(legal_basis=basis, pasal="2")[0].pk for basis in legal_bases}
+    pasal2 = {basis.pk: LegalProvision.objects.get_or_create(legal_basis=basis, pasal="2", ayat="", butir="")[0].pk for basis in legal_bases}
     tags = [(row[0], pasal2[row[7]]) for row in question_rows if row[7]]
     tagged = Question.provisions.through
     _insert(tagged, ["id", "question_id", "legalprovision_id"], ((pk, *row) for pk, row in zip(_reserve_ids(tagged, len(tags)), tags)))

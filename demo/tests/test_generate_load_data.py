@@ -122,3 +122,17 @@ def test_certificates_are_issued_on_the_local_day_the_course_was_completed(utc_h
     )
     issued = dict(Certificate.objects.values_list("holder", "issued_on"))
     assert completed and issued == {user: timezone.localdate(when) for user, when in completed.items()}
+
+
+def test_answers_are_tagged_with_pasal_2_beside_the_demo_s_pasal_2_ayat_1():
+    """The demo content cites "Pasal 2 ayat (1)": the generated questions still test Pasal 2 itself."""
+    from lms.models import LegalBasis, LegalProvision
+
+    basis = LegalBasis.objects.get()
+    LegalProvision.objects.create(legal_basis=basis, pasal="2", ayat="1")
+    generate("--officers", "5", "--courses", "1", "--attempts-per-officer", "2", "--modules-per-course", "2")
+
+    pasal_2 = LegalProvision.objects.get(legal_basis=basis, pasal="2", ayat="", butir="")
+    answers = AttemptAnswer.objects.filter(attempt__user__username__startswith="beban01_")
+    assert answers.count() == 5 * 2 * 5
+    assert set(answers.values_list("provisions", flat=True)) == {pasal_2.pk}
