@@ -19,6 +19,7 @@ from oauth2_provider.models import get_access_token_model
 
 from api import scopes as api_scopes
 from api.problems import Problem
+from lms import cache as lms_cache
 from lms.ratelimits import check_rate_limit
 
 AccessToken = get_access_token_model()
@@ -36,10 +37,12 @@ class ClientToken(HttpBearer):
     openapi_type = "oauth2"
     openapi_description = "OAuth 2.0 client credentials: POST /api/v1/oauth/token/ with the client id and secret."
 
-    def __init__(self, scope: str | None):
+    def __init__(self, scope: str | None, *, versions: tuple[str, ...] = ()):
+        """`versions`: the lms.cache scopes the operation reads, fetched with the token in one round trip."""
         if scope is not None and scope not in api_scopes.SCOPES:
             raise ValueError(f"Unknown scope {scope!r}")
         self.scope = scope
+        self.versions = versions
         super().__init__()
 
     openapi_flows = {
@@ -50,7 +53,7 @@ class ClientToken(HttpBearer):
     }
 
     def authenticate(self, request, token: str):
-        client = client_for_token(token)
+        client = client_for_token(token, versions=self.versions)
         if client is None:
             return None  # ninja answers 401 (api.problems)
         granted = set(client.token_scopes) & set(client.scope_list)
@@ -76,16 +79,16 @@ def _token_key(checksum: str) -> str:
     return f"api:token:{checksum}"
 
 
-def client_for_token(token: str):
+def client_for_token(token: str, *, versions: tuple[str, ...] = ()):
     """The active ApiClient of a valid (unexpired) access token, or None.
 
     Kept in the shared cache for up to a minute (never past the token's expiry), so most requests
     make no query to authenticate; changing a client or replacing its secret deletes its entries
-    (forget_client_tokens)."""
+    (forget_client_tokens). The cache versions of `versions` are read in the same round trip."""
     if not token:
         return None
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    cached = cache.get(_token_key(checksum))
+    cached = lms_cache.get_noting_versions(_token_key(checksum), versions)
     if cached is None:
         cached = _load(checksum)
         if cached[0] is not None:

@@ -75,12 +75,13 @@ def errors(*statuses):
     return {status: ProblemOut for status in (400, 401, 403, 429, *statuses)}
 
 
-def op(scope: str | None, operation_id: str, *, etag: bool = False) -> dict:
-    """`auth` and `operation_id` of an operation needing `scope` (None: any valid token)."""
+def op(scope: str | None, operation_id: str, *, etag: bool = False, versions: tuple[str, ...] = ()) -> dict:
+    """`auth` and `operation_id` of an operation needing `scope` (None: any valid token); `versions`: the
+    lms.cache scopes it reads, fetched with the token."""
     SCOPE_OF[operation_id] = scope
     if etag:
         WITH_ETAG.add(operation_id)
-    return {"auth": ClientToken(scope), "operation_id": operation_id}
+    return {"auth": ClientToken(scope, versions=versions), "operation_id": operation_id}
 
 
 def with_etag(request, schema, data: dict) -> HttpResponse:
@@ -198,7 +199,11 @@ def officers_siasn(request, nip: str, year: int | None = Year):
 certificates = Router(tags=["certificates"])
 
 
-@certificates.get("/", response={200: CertificatePage, **errors(422)}, **op(s.CERTIFICATES_READ, "certificates_list"))
+@certificates.get(
+    "/",
+    response={200: CertificatePage, **errors(422)},
+    **op(s.CERTIFICATES_READ, "certificates_list", versions=(lms_cache.CERTIFICATES,)),
+)
 def certificates_list(
     request,
     cursor: str | None = Cursor,

@@ -1,7 +1,6 @@
 """Model rows to the API's dicts (api/schemas.py); no queries: the selectors loaded what these read."""
 
-import json
-
+import orjson
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +96,8 @@ def certificate_page_json(rows, next_cursor: str | None) -> bytes:
             "pdf_sha256": row["pdf_sha256"] or None,
             "updated_at": row["updated_at"].astimezone(zone).isoformat(),
         })
-    return json.dumps({"next_cursor": next_cursor, "items": items}, ensure_ascii=False, separators=(",", ":")).encode()
+    # orjson: compact UTF-8 as pydantic writes it, in a tenth of the standard library's time.
+    return orjson.dumps({"next_cursor": next_cursor, "items": items})
 
 
 def course_out(course) -> dict:

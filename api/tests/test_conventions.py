@@ -307,3 +307,38 @@ def test_a_cached_certificate_page_is_renewed_when_a_certificate_changes(client,
     assert statuses()[budi_a.pk] == "revoked"
     newcomer = make_certificate(holder=make_officer(), course=world.course_a)
     assert newcomer.pk in statuses()
+
+
+def test_a_cached_certificate_page_costs_two_cache_reads_and_no_query(client, headers, world, settings):
+    """Each cache call is a Redis round trip in production: the token's client and the certificates'
+    version come in one, the page in the other; the anonymous page cache is not consulted for a request
+    carrying credentials. (The per-client rate-limit counter, switched off here, adds its own.)"""
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLE = False
+    client.get("/api/v1/certificates/", {"limit": 100}, **headers)  # fills the page
+    calls, inside = [], []
+    real = {name: getattr(cache, name) for name in ("get", "get_many", "add", "set", "incr", "delete")}
+
+    def counting(name):
+        def call(*args, **kwargs):
+            if not inside:  # locmem's get_many calls get: count what the code asked for
+                calls.append(name)
+            inside.append(name)
+            try:
+                return real[name](*args, **kwargs)
+            finally:
+                inside.pop()
+        return call
+
+    with CaptureQueriesContext(connection) as queries:
+        for name in real:
+            setattr(cache, name, counting(name))
+        try:
+            response = client.get("/api/v1/certificates/", {"limit": 100}, **headers)
+        finally:
+            for name in real:
+                delattr(cache, name)
+    assert response.status_code == 200 and len(response.json()["items"]) == len(world.certificates)
+    assert len(queries) == 0
+    assert calls == ["get_many", "get"]
