@@ -10,9 +10,15 @@ client with a token (in this process, through api.services), then for each endpo
 
 - `GET /api/v1/verify/<code>/`: the public verification JSON (the reference; cached per code);
 - `GET /api/v1/certificates/?limit=100`, the first page again and again (after the first request
-  it comes from the shared cache until a certificate changes: the figure of a list being polled);
-- the same list walked page by page through `next_cursor` by each client (as an HR system's first
-  full synchronisation does), starting over at the end: mostly pages built afresh;
+  it comes from the shared cache until a certificate changes: the figure of a list being polled, as
+  a synchronisation by `updated_since` does between changes);
+- the same list walked page by page through `next_cursor` by every client at once (HR systems of one
+  agency synchronising together), starting over at the end: a page one client built is in the
+  shared cache for the others;
+- the list walked cold: each client walks its own part of the list (starting `pages/users` pages
+  apart) while this process renews the certificates' cache version every 0.5 s, as if certificates
+  were being issued, so nearly every page is built afresh from the database (a first full
+  synchronisation of one client);
 - `GET /api/v1/certificates/<id>` with the ETag of the previous answer (304s).
 
 The aim (issue 17) is the list at 0.5× the verification JSON's requests/s or better. Per-address
@@ -20,15 +26,13 @@ and per-client rate limits are switched off in the benchmarked server (RATELIMIT
 
 The load database must have been filled first (see bench/load.py), and migrated to this branch:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pimpasa_scale_load python manage.py migrate
-Only 127.0.0.1 is ever contacted. Everything started is stopped at the end.
+The server is bench/_server.py's. Only 127.0.0.1 is ever contacted. Everything started is stopped at the end.
 """
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +42,10 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lms.tests.servers import FORWARDED, Processes, collectstatic, free_ports, production_env  # noqa: E402
+from bench._server import add_server_arguments, production_server  # noqa: E402
+from lms.tests.servers import FORWARDED  # noqa: E402
+
+RENEW_EVERY = 0.5  # seconds between renewals of the certificates' cache version in the cold walk
 
 
 def prepare() -> dict:
@@ -99,14 +106,15 @@ class Result:
                 f"{len(self.times)} | {self.errors} | {self.rps / reference.rps:.2f} |")
 
 
-async def run(name, base, headers, users, seconds, warmup, step):
-    """`users` loops calling `step(session, state) -> (status_ok, state)`, timed after the warm-up."""
+async def run(name, base, headers, users, seconds, warmup, step, *, first_state=lambda index: None):
+    """`users` loops calling `step(session, state) -> (status_ok, state)`, timed after the warm-up;
+    loop `index` starts from `first_state(index)`."""
     result = Result(name, seconds)
     start = time.monotonic()
     measure_from, stop_at = start + warmup, start + warmup + seconds
 
     async def loop(index):
-        state = None
+        state = first_state(index)
         async with aiohttp.ClientSession(base_url=base, headers=headers) as session:
             while time.monotonic() < stop_at:
                 began = time.monotonic()
@@ -141,6 +149,42 @@ async def bench(base, data, *, users, seconds, warmup):
             body = await response.json()
             return response.status == 200 and len(body["items"]) > 0, body.get("next_cursor")
 
+    async def cursors():
+        """The cursor of every page of the list, in order (None for the first)."""
+        found, cursor = [None], None
+        async with aiohttp.ClientSession(base_url=base, headers=auth) as session:
+            while True:
+                ok, cursor = await certificate_pages(session, cursor)
+                if not ok:
+                    raise SystemExit("The certificate list did not answer; see the server log.")
+                if cursor is None:
+                    return found
+                found.append(cursor)
+
+    async def renewing(stop: asyncio.Event):
+        """Renew the certificates' cache version (as an issued certificate does) until `stop`."""
+        from lms import cache as lms_cache
+
+        while not stop.is_set():
+            await asyncio.to_thread(lms_cache.invalidate, lms_cache.CERTIFICATES)
+            try:
+                await asyncio.wait_for(stop.wait(), RENEW_EVERY)
+            except TimeoutError:
+                pass
+
+    async def cold_walk():
+        starts = await cursors()
+        stop = asyncio.Event()
+        renewer = asyncio.create_task(renewing(stop))
+        try:
+            return await run(
+                "certificate list, 100 per page (cold walk, pages built afresh)", base, auth, users, seconds, warmup,
+                certificate_pages, first_state=lambda index: starts[index * len(starts) // users],
+            )
+        finally:
+            stop.set()
+            await renewer
+
     async def detail_etag(session, etag):
         async with session.get(data["detail"], headers={"If-None-Match": etag} if etag else {}) as response:
             await response.read()
@@ -149,46 +193,18 @@ async def bench(base, data, *, users, seconds, warmup):
     return [
         await run("verification JSON (public)", base, FORWARDED, users, seconds, warmup, verify),
         await run("certificate list, 100 per page (first page, polled)", base, auth, users, seconds, warmup, first_page),
-        await run("certificate list, 100 per page (cursor walk)", base, auth, users, seconds, warmup, certificate_pages),
+        await run("certificate list, 100 per page (cursor walk, shared)", base, auth, users, seconds, warmup, certificate_pages),
+        await cold_walk(),
         await run("certificate detail, If-None-Match (304)", base, auth, users, seconds, warmup, detail_etag),
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pimpasa_scale_load"))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8502")))
-    parser.add_argument("--users", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    add_server_arguments(parser, users=16, seconds=15, warmup=3)
     args = parser.parse_args()
-    for url in (args.database_url, args.redis_url):
-        if "127.0.0.1" not in url and "localhost" not in url:
-            raise SystemExit("The benchmark only talks to services on 127.0.0.1.")
-
-    import redis
-
-    redis.Redis.from_url(args.redis_url).flushdb()
-    work = Path(tempfile.mkdtemp(prefix="pimpasa-bench-api-"))
-    env = production_env(
-        database_url=args.database_url, redis_url=args.redis_url, media_root=work / "media",
-        static_root=Path(tempfile.gettempdir()) / "pimpasa-bench-static", RATELIMIT_ENABLE="0",
-    )
-    os.environ.update(env)
-    data = prepare()
-    collectstatic(env)  # the production storage's manifest (the server's readiness check is the login page)
-    processes = Processes(work / "logs")
-    try:
-        port = free_ports(1, args.port)[0]
-        base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
-        processes.wait_until_serving(base)
+    with production_server(args, prefix="pimpasa-bench-api-", prepare=prepare) as (base, data, work):
         results = asyncio.run(bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup))
-    finally:
-        processes.stop()
-        redis.Redis.from_url(args.redis_url).flushdb()
     reference = results[0]
     print(f"\n{data['total']} certificates; gunicorn {args.workers} workers × {args.threads} threads, {args.users} "
           f"concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up\n")
@@ -196,7 +212,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         print(result.row(reference))
-    for listing in results[1:3]:
+    for listing in results[1:4]:
         print(f"\n{listing.name} / verification JSON: {listing.rps / reference.rps:.2f}× "
               f"the requests/s (aim ≥ 0.5), p95 {listing.pct(95):.0f} ms vs {reference.pct(95):.0f} ms")
 

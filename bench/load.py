@@ -21,11 +21,9 @@ Only 127.0.0.1 is ever contacted. Everything started is stopped at the end.
 
 import argparse
 import asyncio
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -36,7 +34,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lms.tests.servers import Processes, collectstatic, free_ports, production_env  # noqa: E402
+from bench._server import add_server_arguments, production_server  # noqa: E402
 
 DEMO_PASSWORD = "Pimpasa-Demo-2026"
 _LOCATION_ATTEMPT = re.compile(r"/kuis/(\d+)/$")
@@ -310,45 +308,15 @@ async def bench(base: str, data: dict, *, users: int, seconds: float, warmup: fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pimpasa_scale_load"))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8502")))
-    parser.add_argument("--users", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    add_server_arguments(parser, users=16, seconds=20, warmup=3)
     args = parser.parse_args()
-    for url in (args.database_url, args.redis_url):
-        if "127.0.0.1" not in url and "localhost" not in url:
-            raise SystemExit("The benchmark only talks to services on 127.0.0.1.")
-
-    import redis
-
-    redis.Redis.from_url(args.redis_url).flushdb()
-    work = Path(tempfile.mkdtemp(prefix="pimpasa-bench-"))
-    env = production_env(
-        database_url=args.database_url, redis_url=args.redis_url, media_root=work / "media",
-        static_root=Path(tempfile.gettempdir()) / "pimpasa-bench-static", GUNICORN_ACCESS_LOG=str(work / "access.log"),
-        # All virtual users come from 127.0.0.1: per-address request budgets (login, verification)
-        # would measure the rate limiter, not the pages.
-        RATELIMIT_ENABLE="0",
-    )
-    os.environ.update(env)
     started = time.monotonic()
-    data = prepare(args.users)
-    collectstatic(env)
-    processes = Processes(work / "logs")
-    try:
-        port = free_ports(1, args.port)[0]
-        base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
-        processes.wait_until_serving(base)
+    with production_server(args, prefix="pimpasa-bench-", prepare=lambda: prepare(args.users), access_log=True) as (
+        base, data, work,
+    ):
         results = asyncio.run(
             bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup, access_log=work / "access.log")
         )
-    finally:
-        processes.stop()
-        redis.Redis.from_url(args.redis_url).flushdb()
     reference = results[0]
     print(f"\ngunicorn {args.workers} workers × {args.threads} threads, {args.users} concurrent users, "
           f"{args.seconds:g} s per endpoint after {args.warmup:g} s warm-up; total {time.monotonic() - started:.0f} s\n")

@@ -313,3 +313,12 @@ def test_parameters_the_catalog_does_not_read_make_no_cache_entries(client, cour
         assert catalog_titles(client.get(url, {"utm_source": junk})) == ["Migrasi Aman"]
     assert catalog_titles(client.get(url, {"halaman": "99999999"})) == ["Migrasi Aman"]
     assert {key for key in set(cache._cache) - keys if "catalog" in key} == set()
+
+
+def test_a_request_with_credentials_is_never_answered_from_the_anonymous_cache(client, course):
+    """RFC 9111 3.5: a shared cache does not answer a request carrying Authorization from a stored page."""
+    assert client.get(course.url)["X-Cache"] == "miss"
+    assert client.get(course.url)["X-Cache"] == "hit"
+    with_credentials = client.get(course.url, HTTP_AUTHORIZATION="Bearer something")
+    assert with_credentials.status_code == 200
+    assert "X-Cache" not in with_credentials
