@@ -1,5 +1,7 @@
 """The admin's side: endpoints per client with a secret shown once, and the delivery log with "Kirim ulang"."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -16,6 +18,7 @@ from courses.tests.builders import make_course
 from hr.tests.builders import make_hr_user
 from lms import roles
 from lms.tests.factories import AgencyFactory, UserFactory
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,37 @@ class TestDeliveryLog:
         delivery.refresh_from_db()
         assert delivery.attempts == 0 and delivery.status == DeliveryStatus.PENDING
         assert not ModelLogEntry.objects.filter(action__in=[services.REDELIVER, services.SECRET_ROTATE]).exists()
+
+
+class TestListsQueryBudget:
+    """The endpoint list names each endpoint's client, and the delivery log's endpoint filter offers each
+    endpoint by its client: loaded with them, not a query a row."""
+
+    def test_the_endpoint_list(self, client, admin, receiver, django_assert_num_queries):
+        make_endpoint(receiver, "sdm-0")
+
+        def more():
+            for n in range(1, 11):
+                make_endpoint(receiver, f"sdm-{n}")
+
+        _small, large = assert_flat_query_count(
+            django_assert_num_queries, small=lambda: client.get(reverse("webhook_endpoints:index")), grow=more, budget=12
+        )
+        assert len(set(re.findall(r"SDM sdm-(\d+)", large.content.decode()))) == 11  # each row names its client
+
+    def test_the_delivery_log(self, client, admin, receiver, django_assert_num_queries):
+        def delivery(n):
+            endpoint = make_endpoint(receiver, f"sdm-{n}")
+            return WebhookDelivery.objects.create(endpoint=endpoint, event_type="certificate.issued", payload={})
+
+        delivery(0)
+        _small, large = assert_flat_query_count(
+            django_assert_num_queries,
+            small=lambda: client.get(reverse("webhook_deliveries:index")),
+            grow=lambda: [delivery(n) for n in range(1, 11)],
+            budget=12,
+        )
+        page = large.content.decode()
+        inspect = reverse("webhook_deliveries:inspect", args=[0]).replace("/0/", "/")
+        assert len(set(re.findall(re.escape(inspect) + r"(\d+)/", page))) == 11
+        assert len(set(re.findall(r"SDM sdm-(\d+) →", page))) == 11  # every endpoint, by its client, in the filter
