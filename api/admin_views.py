@@ -55,12 +55,18 @@ def secret_rotate(request, pk):
     return TemplateResponse(request, "api/admin/secret_rotate.html", {"title": _("Ganti rahasia"), "client": client})
 
 
+class ApiClientIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("agency")  # the "agency" column, not a query a row
+
+
 class ApiClientViewSet(ModelViewSet):
     model = ApiClient
     icon = "key"
     menu_label = gettext_lazy("Klien API")
     add_to_settings_menu = True
     add_view_class = ApiClientCreateView
+    index_view_class = ApiClientIndexView
     list_display = ["name", "agency", "scopes", "rate_limit_per_minute", "is_active", "created_at"]
     list_filter = ["agency", "is_active"]
     search_fields = ["name"]

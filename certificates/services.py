@@ -21,8 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tasks.base import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from certificates.codes import code_generate, serial_format
@@ -491,17 +489,6 @@ def certificates_rerender(*, certificates) -> int:
     return enqueued
 
 
-def _render_waiting(task_id: str) -> bool:
-    """Is this render task still queued (not started)? A backlog can outlast the lease; a started one cannot."""
-    backend = tasks.render_certificate.get_backend()
-    if not task_id or not backend.supports_get_result:
-        return False
-    try:
-        return backend.get_result(task_id).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:
-        return False
-
-
 def certificates_render_sweep(*, now=None) -> int:
     """Ask again for every PDF that is missing or outdated and has no live render; returns how many.
 
@@ -521,7 +508,7 @@ def certificates_render_sweep(*, now=None) -> int:
     )
     enqueued = 0
     for certificate_id, held_since, task_id in wanted.iterator():
-        if _render_waiting(task_id):
+        if queueing.waiting_in_queue(tasks.render_certificate, task_id):
             continue
         if not _render_claim(certificate_id, held_since=held_since, now=now):
             continue  # another sweep or request took it

@@ -37,6 +37,9 @@ class CertificateTemplateViewSet(SnippetViewSet):
     list_display = ["__str__", "language", "title_text", "updated_at"]
     list_filter = ["agency", "language"]
 
+    def get_queryset(self, request):
+        return CertificateTemplate.objects.select_related("agency", "course", "program")  # what __str__ names
+
 
 register_snippet(CertificateTemplateViewSet)
 
@@ -52,6 +55,9 @@ class SignatoryViewSet(SnippetViewSet):
     list_display = ["name", "position", "agency", "id_number", Column("appointment_display", label=_("Masa jabatan"))]
     list_filter = ["agency"]
     search_fields = ["name", "position"]
+
+    def get_queryset(self, request):
+        return Signatory.objects.select_related("agency")  # the "agency" column, not a query a row
 
 
 register_snippet(SignatoryViewSet)

@@ -68,6 +68,37 @@ class AgencyFilter(django_filters.ModelChoiceFilter):
     field_class = AgencyField
 
 
+def agency_filter() -> AgencyFilter:
+    """HR's "Instansi" filter of certificates: the certificate's agency, by its code."""
+    return AgencyFilter(
+        label=_("Instansi"),
+        field_name="agency",
+        queryset=Agency.objects.all(),
+        empty_label=_("Semua instansi"),
+        widget=Select,
+        error_messages={"invalid_choice": UNKNOWN},
+    )
+
+
+def office_filter() -> django_filters.ModelChoiceFilter:
+    """HR's "Kantor" filter of certificates: the holder's office."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Kantor"),
+        field_name="holder__officer_profile__office",
+        queryset=Office.objects.all(),
+        empty_label=_("Semua kantor"),
+        widget=Select,
+        error_messages={"invalid_choice": UNKNOWN},
+    )
+
+
+def offer_agencies_and_offices(fields, options: dict[str, list]) -> None:
+    """The <option>s of the `instansi` and `kantor` fields from the cached registry_options(), not a
+    query each; the fields stay model choices, so a chosen one is still looked up and validated."""
+    for name, key in (("instansi", "agencies"), ("kantor", "offices")):
+        fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
+
+
 class SubjectFilter(django_filters.ChoiceFilter):
     """One <select> for a course or a program, grouped."""
 
@@ -85,28 +116,14 @@ class SubjectFilter(django_filters.ChoiceFilter):
 class RegistryFilter(django_filters.FilterSet):
     # Widgets from lms.widgets: the same markup as Django's, without a template per <option>.
     q = django_filters.CharFilter(label=_("Cari nama, NIP, atau nomor seri"), method="search", widget=TextInput)
-    instansi = AgencyFilter(
-        label=_("Instansi"),
-        field_name="agency",
-        queryset=Agency.objects.all(),
-        empty_label=_("Semua instansi"),
-        widget=Select,
-        error_messages={"invalid_choice": UNKNOWN},
-    )
+    instansi = agency_filter()
     # The choices of subjek, provinsi, instansi and kantor: see _offer.
     subjek = SubjectFilter(
         label=_("Kursus atau program"),
         empty_label=_("Semua kursus dan program"),
         error_messages={"invalid_choice": UNKNOWN},
     )
-    kantor = django_filters.ModelChoiceFilter(
-        label=_("Kantor"),
-        field_name="holder__officer_profile__office",
-        queryset=Office.objects.all(),
-        empty_label=_("Semua kantor"),
-        widget=Select,
-        error_messages={"invalid_choice": UNKNOWN},
-    )
+    kantor = office_filter()
     provinsi = django_filters.ChoiceFilter(
         label=_("Provinsi"),
         field_name="holder__officer_profile__office__province",
@@ -153,8 +170,7 @@ class RegistryFilter(django_filters.FilterSet):
         fields = self.form.fields
         fields["subjek"].choices = subject_choices(options)
         fields["provinsi"].choices = [(province, province) for province in options["provinces"]]
-        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
-            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
+        offer_agencies_and_offices(fields, options)
 
     def canonical_query(self) -> QueryDict | None:
         """This query as the registry writes it, when it was written otherwise: an agency named
@@ -204,29 +220,13 @@ class RegistryFilter(django_filters.FilterSet):
 class LegalImpactFilter(django_filters.FilterSet):
     """The holders a change in the law touched, by the certificate's agency and the holder's office."""
 
-    instansi = AgencyFilter(
-        label=_("Instansi"),
-        field_name="agency",
-        queryset=Agency.objects.all(),
-        empty_label=_("Semua instansi"),
-        widget=Select,
-        error_messages={"invalid_choice": UNKNOWN},
-    )
-    kantor = django_filters.ModelChoiceFilter(
-        label=_("Kantor"),
-        field_name="holder__officer_profile__office",
-        queryset=Office.objects.all(),
-        empty_label=_("Semua kantor"),
-        widget=Select,
-        error_messages={"invalid_choice": UNKNOWN},
-    )
+    instansi = agency_filter()
+    kantor = office_filter()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        options = registry_options()
-        fields = self.form.fields
-        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
-            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
+        offer_agencies_and_offices(self.form.fields, registry_options())
+
 
 # --- The JP ledger (/hr/jp/) ------------------------------------------------------------
 ACHIEVEMENT_BELOW = "kurang"
@@ -274,8 +274,7 @@ class JpLedgerForm(forms.Form):
         fields = self.fields
         fields["tahun"].choices = [(str(year), str(year)) for year in jp_ledger_years(today=today)]
         fields["provinsi"].choices = [("", _("Semua provinsi"))] + [(p, p) for p in options["provinces"]]
-        for name, key in (("instansi", "agencies"), ("kantor", "offices")):
-            fields[name].widget.choices = [("", fields[name].empty_label), *options[key]]
+        offer_agencies_and_offices(fields, options)
 
     def ledger_arguments(self) -> dict:
         """Keyword arguments for hr.selectors.jp_ledger / siasn_queryset (call after is_valid())."""

@@ -13,6 +13,8 @@ import logging
 
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 from redis.exceptions import RedisError
 
 from lms.errors import DomainError
@@ -39,6 +41,18 @@ def enqueue(task, *args, **kwargs):
     except QUEUE_ERRORS as error:
         logger.warning("Could not enqueue %s%s: %s", task.name, args or kwargs or "", error)
         raise QueueUnavailable() from error
+
+
+def waiting_in_queue(task, task_id: str) -> bool:
+    """Is the task `task_id` of `task` still queued (not started)? A backlog can outlast a lease or a
+    due time; a started task cannot. False when there is no id or the backend cannot tell."""
+    backend = task.get_backend()
+    if not task_id or not backend.supports_get_result:
+        return False
+    try:
+        return backend.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
 
 
 class QueueUnavailableMiddleware:

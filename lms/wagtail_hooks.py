@@ -96,6 +96,9 @@ class LegalChangeViewSet(SnippetViewSet):
     list_display = ["instrument", "in_force_on", "recorded_by", "applied_at"]
     list_filter = ["instrument"]
 
+    def get_queryset(self, request):
+        return LegalChange.objects.select_related("instrument", "recorded_by")  # the columns, not queries a row
+
 
 class LegalBasisGroup(SnippetViewSetGroup):
     menu_label = _("Peraturan")

@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth.hashers import check_password
 
 from api.models import ApiClient
+from api.tests.builders import make_api_client
 from lms import roles
 from lms.tests.factories import AgencyFactory, UserFactory
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,19 @@ def test_other_staff_cannot_see_or_register_clients(client, group):
         response = client.get(url)
         assert response.status_code in (302, 403)
     assert client.post("/admin/klien-api/1/ganti-rahasia/").status_code in (302, 403)
+
+
+def test_the_client_list_costs_the_same_with_many_clients(client, django_assert_num_queries):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    make_api_client(name="SDM Imigrasi", agency=AgencyFactory())
+
+    def more_clients():
+        for _ in range(10):
+            make_api_client(agency=AgencyFactory())
+
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=lambda: client.get("/admin/api_clients/"), grow=more_clients, budget=13
+    )
+    page = large.content.decode()
+    assert len(set(re.findall(r"/admin/api_clients/edit/(\d+)/", page))) == 11
+    assert all(f">{client.agency}<" in page for client in ApiClient.objects.select_related("agency"))

@@ -13,7 +13,7 @@ from wagtail.models import ModelLogEntry
 from api import audit
 from api.tests.builders import bearer, make_api_client, make_token
 from certificates.models import Certificate
-from certificates.tests.factories import make_certificate
+from certificates.tests.factories import make_certificate, make_program
 from courses.services import enrollment_create
 from courses.tests.builders import make_course
 from hr import officer_import
@@ -122,7 +122,8 @@ def test_a_cursor_the_api_did_not_give_is_a_400_problem(client, headers, cursor)
 
 @pytest.mark.parametrize(
     "path, size",
-    [("/api/v1/certificates/", "certificates"), ("/api/v1/officers/", "officers"), ("/api/v1/courses", "courses")],
+    [("/api/v1/certificates/", "certificates"), ("/api/v1/officers/", "officers"), ("/api/v1/courses", "courses"),
+     ("/api/v1/programs", "programs")],
 )
 def test_queries_do_not_grow_with_the_page(client, headers, path, size):
     def count(n):
@@ -140,9 +141,13 @@ def test_queries_do_not_grow_with_the_page(client, headers, path, size):
     elif size == "officers":
         for _ in range(12):
             make_officer()
-    else:
+    elif size == "courses":
         for _ in range(12):
             make_course(agency=agency, modules=1)
+    else:
+        for number in range(12):
+            courses = [make_course(agency=agency, modules=1) for _ in range(2)]
+            make_program(courses=courses, agency=agency, code=f"P{number}", title=f"Program {number}")
     assert count(2) == count(12)
 
 

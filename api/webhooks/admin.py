@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -112,6 +113,11 @@ class EventsColumn(Column):
         return ", ".join(str(labels.get(event, event)) for event in instance.events or [])
 
 
+class WebhookEndpointIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("client")  # the "client" column, not a query a row
+
+
 class WebhookEndpointViewSet(ModelViewSet):
     model = WebhookEndpoint
     name = "webhook_endpoints"
@@ -121,6 +127,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     add_to_settings_menu = True
     menu_order = 910
     add_view_class = WebhookEndpointCreateView
+    index_view_class = WebhookEndpointIndexView
     copy_view_enabled = False
     list_display = ["url", "client", EventsColumn("events", label=gettext_lazy("Peristiwa")), "is_active", "created_at"]
     list_filter = ["client", "is_active"]
@@ -184,6 +191,17 @@ def endpoint_secret_rotate(request, pk, *, secret_url):
 # --- deliveries ---------------------------------------------------------------------------
 
 
+class WebhookDeliveryFilterSet(WagtailFilterSet):
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "event_type", "endpoint"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each endpoint's option names its client (WebhookEndpoint.__str__): loaded with it, not a query each.
+        self.filters["endpoint"].queryset = WebhookEndpoint.objects.select_related("client")
+
+
 class WebhookDeliveryIndexView(generic.IndexView):
     redeliver_url_name = None  # given by the viewset
 
@@ -224,7 +242,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = []  # never created or edited here (delivery_policy grants "view" only)
     list_display = ["event_type", "endpoint", "status", "attempts", "last_response_code", "created_at", "delivered_at"]
-    list_filter = ["status", "event_type", "endpoint"]
+    filterset_class = WebhookDeliveryFilterSet
     search_fields = ["event_id"]
     inspect_view_fields = [
         "event_id", "event_type", "endpoint", "status", "attempts", "next_attempt_at", "last_attempt_at",

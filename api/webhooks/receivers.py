@@ -17,20 +17,20 @@ from lms.models import OfficerProfile
 from lms.signals import officer_profiles_written
 
 
+def _certificate_event(event_type: WebhookEvent, certificate) -> None:
+    endpoints = webhook_endpoints_subscribed(event_type)
+    if endpoints:
+        webhook_events_emit(events=[events.certificate_event(event_type, certificate)], endpoints=endpoints)
+
+
 @receiver(certificate_issued, dispatch_uid="api.webhooks.certificate_issued")
 def on_certificate_issued(sender, *, certificate, **kwargs):
-    endpoints = webhook_endpoints_subscribed(WebhookEvent.CERTIFICATE_ISSUED)
-    if endpoints:
-        event = events.certificate_event(WebhookEvent.CERTIFICATE_ISSUED, certificate)
-        webhook_events_emit(events=[event], endpoints=endpoints)
+    _certificate_event(WebhookEvent.CERTIFICATE_ISSUED, certificate)
 
 
 @receiver(certificate_revoked, dispatch_uid="api.webhooks.certificate_revoked")
 def on_certificate_revoked(sender, *, certificate, **kwargs):
-    endpoints = webhook_endpoints_subscribed(WebhookEvent.CERTIFICATE_REVOKED)
-    if endpoints:
-        event = events.certificate_event(WebhookEvent.CERTIFICATE_REVOKED, certificate)
-        webhook_events_emit(events=[event], endpoints=endpoints)
+    _certificate_event(WebhookEvent.CERTIFICATE_REVOKED, certificate)
 
 
 @receiver(course_completion_recorded, dispatch_uid="api.webhooks.course_completed")

@@ -26,8 +26,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.log_actions import log
 
 from api.webhooks import signing
@@ -190,17 +188,6 @@ def webhook_deliver(*, delivery_id: int) -> str:
     return DeliveryStatus.PENDING
 
 
-def _waiting_in_queue(task_id: str) -> bool:
-    """Is this delivery's task still queued (not started)? A long queue can outlast a due time."""
-    backend = tasks.deliver_webhook.get_backend()
-    if not task_id or not backend.supports_get_result:
-        return False
-    try:
-        return backend.get_result(task_id).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:
-        return False
-
-
 def webhook_deliveries_sweep(*, now=None) -> int:
     """Enqueue every pending delivery that is overdue and not waiting in the queue; returns how many.
 
@@ -217,7 +204,7 @@ def webhook_deliveries_sweep(*, now=None) -> int:
     )
     enqueued = 0
     for delivery_id, task_id in overdue.iterator():
-        if _waiting_in_queue(task_id):
+        if queueing.waiting_in_queue(tasks.deliver_webhook, task_id):
             continue
         if not _enqueue(delivery_id):
             raise queueing.QueueUnavailable()

@@ -1,6 +1,7 @@
 """Certificate templates edited in the Wagtail admin: clear placeholder errors, edits mark PDFs outdated."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,9 @@ from certificates.models.templates import fill_placeholders, validate_placeholde
 from certificates.services import certificate_render
 from certificates.tests.factories import make_certificate
 from courses.tests.builders import make_course
+from lms.models import Agency
 from lms.tests.factories import AgencyFactory, UserFactory
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +185,29 @@ def test_editing_a_signatory_marks_the_pdfs_it_signed_outdated(admin_client, age
     )
     assert response.status_code == 302
     assert Certificate.objects.get(pk=certificate.pk).pdf_outdated
+
+
+def agency_rows(catalog, count):
+    """`count` agencies, each with a signatory and a course template."""
+    for _ in range(count):
+        agency = AgencyFactory()
+        Signatory.objects.create(agency=agency, name=f"Pejabat {agency.code}", position="Direktur")
+        CertificateTemplate.objects.create(agency=agency, course=make_course(catalog=catalog, agency=agency))
+
+
+@pytest.mark.parametrize(
+    "url, budget",
+    [("/admin/snippets/certificates/signatory/", 13), ("/admin/snippets/certificates/certificatetemplate/", 13)],
+)
+def test_the_signatory_and_template_lists_cost_the_same_with_many_rows(
+    admin_client, catalog, url, budget, django_assert_num_queries
+):
+    """Each row names its agency (a template also its course): loaded with the rows, not a query each."""
+    agency_rows(catalog, 1)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=lambda: admin_client.get(url), grow=lambda: agency_rows(catalog, 10),
+        budget=budget,
+    )
+    page = large.content.decode()
+    assert len(set(re.findall(r"/edit/(\d+)/", page))) == 11
+    assert all(f">{agency}<" in page or f"{agency} · " in page for agency in Agency.objects.all())

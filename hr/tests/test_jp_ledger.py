@@ -140,8 +140,12 @@ class TestYearBoundary:
         complete_course_at(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=JAKARTA), officer, late,
                            django_capture_on_commit_callbacks)
         after_midnight = datetime.datetime(2027, 1, 1, 0, 30, tzinfo=JAKARTA)
-        assert after_midnight.astimezone(datetime.UTC).date() == datetime.date(2026, 12, 31)
         complete_course_at(after_midnight, officer, early, django_capture_on_commit_callbacks)
+        # Recorded at 17:30 UTC on 31 December, issued on Jakarta's 1 January.
+        issued = Certificate.objects.get(title="Kursus Dini Hari")
+        assert (issued.created_at.astimezone(datetime.UTC).date(), issued.issued_on) == (
+            datetime.date(2026, 12, 31), datetime.date(2027, 1, 1)
+        )
 
         assert ledger(year=2026) == {"Ayu Lestari": (3, 1)}
         assert ledger(year=2027) == {"Ayu Lestari": (5, 1)}

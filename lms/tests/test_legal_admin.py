@@ -5,9 +5,10 @@ from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from lms import audit, roles
-from lms.models import LegalChange, LegalProvision
+from lms.models import LegalBasis, LegalChange, LegalProvision
 from lms.signals import legal_change_applied
 from lms.tests.factories import LegalBasisFactory, LegalProvisionFactory, UserFactory
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,23 @@ class TestReviewerRecordsChange:
         response = client.post(f"{PROVISIONS}add/", data)
         assert response.status_code == 200
         assert LegalProvision.objects.filter(legal_basis=world["kuhp"], pasal="79").count() == 1
+
+
+@pytest.mark.parametrize("url, budget", [(PROVISIONS, 17), (CHANGES, 17)])
+def test_the_provision_and_change_lists_cost_the_same_with_many_rows(client, world, url, budget,
+                                                                    django_assert_num_queries):
+    """Each row names its legal basis, a change also who recorded it: loaded with the rows, not a query each."""
+    client.force_login(world["reviewer"])
+
+    def record(count):
+        for n in range(count):
+            basis = LegalBasisFactory(code=f"PP-{n}-{LegalBasis.objects.count()}", short_name=f"PP {n}/{LegalBasis.objects.count()}")
+            LegalProvisionFactory(legal_basis=basis, pasal="1")
+            LegalChange.objects.create(instrument=basis, in_force_on="2026-01-02", summary="x", recorded_by=UserFactory())
+
+    record(1)
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries, small=lambda: client.get(url), grow=lambda: record(10), budget=budget
+    )
+    page = large.content.decode()
+    assert all(basis.short_name in page for basis in LegalBasis.objects.filter(code__startswith="PP-"))

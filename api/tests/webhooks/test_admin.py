@@ -1,5 +1,7 @@
 """The admin's side: endpoints per client with a secret shown once, and the delivery log with "Kirim ulang"."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -16,6 +18,7 @@ from courses.tests.builders import make_course
 from hr.tests.builders import make_hr_user
 from lms import roles
 from lms.tests.factories import AgencyFactory, UserFactory
+from lms.tests.query_budget import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +138,7 @@ class TestDeliveryLog:
     def test_only_superusers_see_webhooks(self, client, receiver):
         endpoint = make_endpoint(receiver, "sdm")
         delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_type="certificate.issued", payload={})
+        secret = endpoint.secret
         urls = [
             reverse("webhook_endpoints:index"),
             reverse("webhook_endpoints:add"),
@@ -149,9 +153,46 @@ class TestDeliveryLog:
             client.force_login(user)
             for url in urls:
                 response = client.post(url) if "kirim-ulang" in url or "ganti-rahasia" in url else client.get(url)
-                assert response.status_code in (302, 403), (url, response.status_code)  # 302: no admin access at all
-                assert endpoint.secret not in response.content.decode()
+                assert response.status_code in (302, 403), (url, response.status_code)
+                if response.status_code == 302:  # refused: to the login (no admin access) or the dashboard, never onwards
+                    assert response.url == "/admin/" or response.url.startswith("/admin/login/"), (url, response.url)
+                assert secret not in response.content.decode()
         endpoint.refresh_from_db()
+        assert (endpoint.secret, endpoint.secret_rotated_at) == (secret, None), "the secret was rotated"
         delivery.refresh_from_db()
         assert delivery.attempts == 0 and delivery.status == DeliveryStatus.PENDING
         assert not ModelLogEntry.objects.filter(action__in=[services.REDELIVER, services.SECRET_ROTATE]).exists()
+
+
+class TestListsQueryBudget:
+    """The endpoint list names each endpoint's client, and the delivery log's endpoint filter offers each
+    endpoint by its client: loaded with them, not a query a row."""
+
+    def test_the_endpoint_list(self, client, admin, receiver, django_assert_num_queries):
+        make_endpoint(receiver, "sdm-0")
+
+        def more():
+            for n in range(1, 11):
+                make_endpoint(receiver, f"sdm-{n}")
+
+        _small, large = assert_flat_query_count(
+            django_assert_num_queries, small=lambda: client.get(reverse("webhook_endpoints:index")), grow=more, budget=12
+        )
+        assert len(set(re.findall(r"SDM sdm-(\d+)", large.content.decode()))) == 11  # each row names its client
+
+    def test_the_delivery_log(self, client, admin, receiver, django_assert_num_queries):
+        def delivery(n):
+            endpoint = make_endpoint(receiver, f"sdm-{n}")
+            return WebhookDelivery.objects.create(endpoint=endpoint, event_type="certificate.issued", payload={})
+
+        delivery(0)
+        _small, large = assert_flat_query_count(
+            django_assert_num_queries,
+            small=lambda: client.get(reverse("webhook_deliveries:index")),
+            grow=lambda: [delivery(n) for n in range(1, 11)],
+            budget=12,
+        )
+        page = large.content.decode()
+        inspect = reverse("webhook_deliveries:inspect", args=[0]).replace("/0/", "/")
+        assert len(set(re.findall(re.escape(inspect) + r"(\d+)/", page))) == 11
+        assert len(set(re.findall(r"SDM sdm-(\d+) →", page))) == 11  # every endpoint, by its client, in the filter
