@@ -2,10 +2,12 @@
 
 Wired from api/wagtail_hooks.py. A new endpoint's secret, and a rotated one, is shown
 once, on the page the form leads to; it is kept in the session only until that page
-reads it, and is never shown again (rotate it when lost).
+reads it, and is never shown again (rotate it when lost). The same page says until when
+a rotated-out secret still signs, and ends that grace period on request ("Akhiri masa transisi").
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,15 +110,36 @@ class WebhookEndpointCreateView(generic.CreateView):
         return _("Alamat webhook %(url)s ditambahkan. Simpan rahasianya sekarang.") % {"url": instance.url}
 
 
+class WebhookEndpointIndexView(generic.IndexView):
+    secret_url_name = None  # given by the viewset
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("client")  # the "client" column, not a query a row
+
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(_("Rahasia penandatanganan"), url=reverse(self.secret_url_name, args=[instance.pk]),
+                     icon_name="key", priority=15),
+        ]
+
+
+class WebhookEndpointEditView(generic.EditView):
+    secret_url_name = None  # given by the viewset
+
+    @property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(_("Rahasia penandatanganan"), url=reverse(self.secret_url_name, args=[self.object.pk]),
+                   icon_name="key", priority=15),
+        ]
+
+
 class EventsColumn(Column):
     def get_value(self, instance):
         labels = dict(WebhookEvent.choices)
         return ", ".join(str(labels.get(event, event)) for event in instance.events or [])
-
-
-class WebhookEndpointIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("client")  # the "client" column, not a query a row
 
 
 class WebhookEndpointViewSet(ModelViewSet):
@@ -128,6 +152,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     menu_order = 910
     add_view_class = WebhookEndpointCreateView
     index_view_class = WebhookEndpointIndexView
+    edit_view_class = WebhookEndpointEditView
     copy_view_enabled = False
     list_display = ["url", "client", EventsColumn("events", label=gettext_lazy("Peristiwa")), "is_active", "created_at"]
     list_filter = ["client", "is_active"]
@@ -144,23 +169,49 @@ class WebhookEndpointViewSet(ModelViewSet):
     def get_add_view_kwargs(self, **kwargs):
         return super().get_add_view_kwargs(secret_url_name=self.get_url_name("secret"), **kwargs)
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(secret_url_name=self.get_url_name("secret"), **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(secret_url_name=self.get_url_name("secret"), **kwargs)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("rahasia/<int:pk>/", self.secret_view, name="secret"),
             path("ganti-rahasia/<int:pk>/", self.rotate_view, name="rotate"),
+            path("akhiri-transisi/<int:pk>/", self.grace_end_view, name="grace_end"),
         ]
 
     def secret_view(self, request, pk):
         return endpoint_secret(request, pk, rotate_url=reverse(self.get_url_name("rotate"), args=[pk]),
+                               grace_end_url=reverse(self.get_url_name("grace_end"), args=[pk]),
                                index_url=reverse(self.get_url_name("index")))
 
     def rotate_view(self, request, pk):
         return endpoint_secret_rotate(request, pk, secret_url=reverse(self.get_url_name("secret"), args=[pk]))
 
+    def grace_end_view(self, request, pk):
+        return endpoint_secret_grace_end(request, pk, secret_url=reverse(self.get_url_name("secret"), args=[pk]))
 
-def endpoint_secret(request, pk, *, rotate_url, index_url):
-    """The new secret, once: the session forgets it as this page is rendered."""
+
+def _when(moment) -> str:
+    """A moment as the admin reads it: local date and time with the zone, e.g. "2 Desember 2026 10.00 WIB"."""
+    return formats.date_format(timezone.localtime(moment), "j F Y H.i T")
+
+
+def _secret_state(endpoint: WebhookEndpoint) -> dict:
+    """What the secret pages say about the old secret: until when it still signs (None: it does not)."""
+    until = endpoint.previous_secret_until(timezone.now())
+    return {
+        "previous_secret_until": _when(until) if until else None,
+        "secret_rotated_at": _when(endpoint.secret_rotated_at) if endpoint.secret_rotated_at else None,
+        "grace_hours": settings.WEBHOOKS["SECRET_GRACE_HOURS"],
+    }
+
+
+def endpoint_secret(request, pk, *, rotate_url, grace_end_url, index_url):
+    """The new secret, once: the session forgets it as this page is rendered. And the old secret's grace period."""
     _superuser(request)
     endpoint = get_object_or_404(WebhookEndpoint.objects.select_related("client"), pk=pk)
     secret = request.session.pop(SECRET_SESSION_KEY % pk, None)
@@ -168,7 +219,7 @@ def endpoint_secret(request, pk, *, rotate_url, index_url):
         request,
         "api/admin/webhook_secret.html",
         {"title": _("Rahasia webhook"), "endpoint": endpoint, "secret": secret, "rotate_url": rotate_url,
-         "index_url": index_url},
+         "grace_end_url": grace_end_url, "index_url": index_url, **_secret_state(endpoint)},
     )
     add_never_cache_headers(response)
     return response
@@ -181,10 +232,40 @@ def endpoint_secret_rotate(request, pk, *, secret_url):
     if request.method == "POST":
         secret = services.webhook_endpoint_secret_rotate(endpoint=endpoint, by=request.user)
         request.session[SECRET_SESSION_KEY % pk] = secret
-        messages.success(request, _("Rahasia diganti. Pesan berikutnya ditandatangani dengan rahasia baru."))
+        until = endpoint.previous_secret_until(timezone.now())
+        if until:
+            messages.success(
+                request,
+                _("Rahasia diganti. Sampai %(until)s setiap pesan ditandatangani dengan rahasia baru dan rahasia lama.")
+                % {"until": _when(until)},
+            )
+        else:
+            messages.success(request, _("Rahasia diganti. Pesan berikutnya ditandatangani dengan rahasia baru saja."))
         return redirect(secret_url)
     return TemplateResponse(
-        request, "api/admin/webhook_secret_rotate.html", {"title": _("Ganti rahasia webhook"), "endpoint": endpoint}
+        request,
+        "api/admin/webhook_secret_rotate.html",
+        {"title": _("Ganti rahasia webhook"), "endpoint": endpoint, "cancel_url": secret_url,
+         **_secret_state(endpoint)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def endpoint_secret_grace_end(request, pk, *, secret_url):
+    """Confirm (GET), then stop signing with the old secret at once (POST): the leak case."""
+    _superuser(request)
+    endpoint = get_object_or_404(WebhookEndpoint.objects.select_related("client"), pk=pk)
+    if request.method == "POST":
+        if services.webhook_endpoint_secret_grace_end(endpoint=endpoint, by=request.user):
+            messages.success(request, _("Masa transisi diakhiri. Rahasia lama tidak lagi menandatangani pesan apa pun."))
+        else:
+            messages.info(request, _("Tidak ada masa transisi yang berjalan: rahasia lama sudah tidak dipakai."))
+        return redirect(secret_url)
+    return TemplateResponse(
+        request,
+        "api/admin/webhook_secret_grace_end.html",
+        {"title": _("Akhiri masa transisi"), "endpoint": endpoint, "cancel_url": secret_url,
+         **_secret_state(endpoint)},
     )
 
 
@@ -289,4 +370,9 @@ def register_log_actions(actions):
     actions.register_action(services.REDELIVER, gettext_lazy("Webhook dikirim ulang"), gettext_lazy("Webhook dikirim ulang"))
     actions.register_action(
         services.SECRET_ROTATE, gettext_lazy("Rahasia webhook diganti"), gettext_lazy("Rahasia webhook diganti")
+    )
+    actions.register_action(
+        services.SECRET_GRACE_END,
+        gettext_lazy("Masa transisi rahasia webhook diakhiri"),
+        gettext_lazy("Masa transisi rahasia webhook diakhiri"),
     )

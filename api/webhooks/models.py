@@ -5,6 +5,7 @@ Standard Webhooks `webhook-id`: the receiver's idempotency key, the same on ever
 retry and on a redelivery from the admin, unique across all messages.
 """
 
+import datetime
 import uuid
 
 from django.db import models
@@ -57,17 +58,44 @@ class WebhookEndpoint(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     secret_rotated_at = models.DateTimeField(_("rahasia diganti pada"), null=True, blank=True, editable=False)
+    # After a rotation the secret it replaced still signs every message (a second signature
+    # beside the new one) until `previous_secret_expires_at`, so that a receiver still holding
+    # it keeps accepting messages while the new one is deployed. Then it is forgotten.
+    previous_secret = models.CharField(_("rahasia sebelumnya"), max_length=100, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(
+        _("rahasia sebelumnya berlaku sampai"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["client", "url"]
         verbose_name = _("alamat webhook")
         verbose_name_plural = _("alamat webhook")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_secret="", previous_secret_expires_at__isnull=True)
+                | (~Q(previous_secret="") & Q(previous_secret_expires_at__isnull=False)),
+                name="webhook_previous_secret_has_expiry",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.client} → {self.url}"
 
     def subscribes(self, event_type: str) -> bool:
         return event_type in (self.events or [])
+
+    def previous_secret_until(self, at: datetime.datetime) -> datetime.datetime | None:
+        """Until when the previous secret still signs, if it still does at `at`; else None."""
+        expires = self.previous_secret_expires_at
+        if self.previous_secret and expires is not None and at < expires:
+            return expires
+        return None
+
+    def signing_secrets(self, at: datetime.datetime) -> list[str]:
+        """The secrets a message sent at `at` is signed with: the current one, then the previous one in its grace period."""
+        if self.previous_secret_until(at):
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class WebhookDeliveryQuerySet(models.QuerySet):

@@ -44,6 +44,7 @@ ERROR_MAX = 500
 # Audit-log actions (labels registered in api.webhooks.admin).
 REDELIVER = "api.webhook_redeliver"
 SECRET_ROTATE = "api.webhook_secret_rotate"
+SECRET_GRACE_END = "api.webhook_secret_grace_end"
 
 
 def _config(key):
@@ -133,7 +134,9 @@ def _post(delivery: WebhookDelivery, *, at: datetime.datetime) -> tuple[int | No
     except ValidationError as error:
         return None, " ".join(error.messages)
     body = signing.body_encode(delivery.payload)
-    headers = signing.signed_headers(secret=endpoint.secret, event_id=delivery.event_id, body=body, at=at)
+    # Signed with the secrets valid now, whenever the message was first made: a retry or a
+    # redelivery after a rotation carries the new secret's signature (and the old one's in its grace period).
+    headers = signing.signed_headers(secrets=endpoint.signing_secrets(at), event_id=delivery.event_id, body=body, at=at)
     headers.update({"content-type": "application/json", "user-agent": USER_AGENT})
     try:
         response = httpx.post(
@@ -243,11 +246,61 @@ def webhook_endpoint_create(*, endpoint: WebhookEndpoint, by) -> str:
     return secret
 
 
+def _secret_grace() -> datetime.timedelta:
+    return datetime.timedelta(hours=_config("SECRET_GRACE_HOURS"))
+
+
 @transaction.atomic
 def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint, by) -> str:
-    """Replace the signing secret (e.g. after a leak); messages sent from now on use the new one."""
+    """Replace the signing secret; returns the new one, which is shown this once.
+
+    The secret it replaces keeps signing beside the new one for WEBHOOKS["SECRET_GRACE_HOURS"],
+    so the receiver refuses nothing while it deploys the new one. Only one old secret is
+    kept: rotating again within a grace period drops the secret before the current one at
+    once, and the current one gets a full grace period of its own.
+    """
+    now = timezone.now()
+    current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    dropped_until = current.previous_secret_until(now)
+    grace = _secret_grace()
+    expires_at = now + grace if grace else None
     secret = signing.secret_generate()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=secret, secret_rotated_at=timezone.now())
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        secret=secret,
+        secret_rotated_at=now,
+        previous_secret=current.secret if expires_at else "",
+        previous_secret_expires_at=expires_at,
+    )
     endpoint.refresh_from_db()
-    log(instance=endpoint, action=SECRET_ROTATE, user=by)
+    log(
+        instance=endpoint,
+        action=SECRET_ROTATE,
+        user=by,
+        data={
+            "previous_secret_until": expires_at.isoformat() if expires_at else None,
+            # An older secret that was still in its grace period and stopped signing with this rotation.
+            "dropped_secret_was_valid_until": dropped_until.isoformat() if dropped_until else None,
+        },
+    )
     return secret
+
+
+@transaction.atomic
+def webhook_endpoint_secret_grace_end(*, endpoint: WebhookEndpoint, by) -> bool:
+    """Stop signing with the previous secret now (e.g. it leaked); False when it no longer signed anyway."""
+    now = timezone.now()
+    current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    until = current.previous_secret_until(now)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(previous_secret="", previous_secret_expires_at=None)
+    endpoint.refresh_from_db()
+    if until is None:
+        return False
+    log(instance=endpoint, action=SECRET_GRACE_END, user=by, data={"previous_secret_was_valid_until": until.isoformat()})
+    return True
+
+
+def webhook_endpoint_previous_secrets_forget(*, now: datetime.datetime) -> int:
+    """Erase previous secrets whose grace period is over (they already sign nothing); returns how many."""
+    return WebhookEndpoint.objects.filter(previous_secret_expires_at__lte=now).update(
+        previous_secret="", previous_secret_expires_at=None
+    )

@@ -20,11 +20,15 @@ def body_encode(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def signed_headers(*, secret: str, event_id: str, body: str, at: datetime.datetime) -> dict[str, str]:
-    """webhook-id, webhook-timestamp and webhook-signature for `body` sent at `at`."""
+def signed_headers(*, secrets: list[str], event_id: str, body: str, at: datetime.datetime) -> dict[str, str]:
+    """webhook-id, webhook-timestamp and webhook-signature for `body` sent at `at`.
+
+    One signature per secret, space-separated ("v1,<new> v1,<old>"), as the specification
+    provides for rotation: a receiver holding any one of the secrets accepts the message.
+    """
     at = at.astimezone(datetime.UTC).replace(microsecond=0)  # the library signs whole seconds, in UTC
     return {
         "webhook-id": event_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id=event_id, timestamp=at, data=body),
+        "webhook-signature": " ".join(Webhook(secret).sign(msg_id=event_id, timestamp=at, data=body) for secret in secrets),
     }

@@ -439,6 +439,11 @@ WEBHOOKS = {
     "EXPIRED_LOOKBACK_DAYS": int(os.environ.get("WEBHOOKS_EXPIRED_LOOKBACK_DAYS", "7")),
     # Plain http:// to 127.0.0.1 / localhost receivers (development and tests only); else https only.
     "ALLOW_INSECURE_LOOPBACK": env_bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False),
+    # After a secret is rotated, messages carry a second signature with the old secret for this
+    # many hours, so a receiver can deploy the new one without refusing anything (0: none).
+    "SECRET_GRACE_HOURS": int(os.environ.get("WEBHOOKS_SECRET_GRACE_HOURS", "24")),
 }
 if WEBHOOKS["MAX_ATTEMPTS"] < 1 or not WEBHOOKS["RETRY_SCHEDULE_SECONDS"]:
     raise ImproperlyConfigured("WEBHOOKS_MAX_ATTEMPTS must be 1 or more and WEBHOOKS_RETRY_SCHEDULE_SECONDS not empty.")
+if WEBHOOKS["SECRET_GRACE_HOURS"] < 0:
+    raise ImproperlyConfigured("WEBHOOKS_SECRET_GRACE_HOURS must be 0 or more.")
