@@ -193,3 +193,46 @@ def certificate_refresh(*, user, course, refresher) -> Certificate | None:
     for program in programs_containing(course):
         program_complete_if_finished(user=user, program=program, today=today)
     return renewed
+
+
+# --- The admin's list of refreshers (certificates.admin_views.refreshers) ------------------------
+
+
+@dataclass
+class RefresherRow:
+    """One refresher as the admin lists it: the officer as HR knows them, and the certificate of
+    that course they hold now (the renewed one once the refresher is completed), if any."""
+
+    refresher: object
+    name: str
+    nip: str
+    certificate: Certificate | None
+
+
+def refresher_rows(refreshers) -> list[RefresherRow]:
+    """Rows for a page of refreshers (from courses.api.refreshers_of_agencies): one more query for
+    the certificates, however many rows."""
+    refreshers = list(refreshers)
+    latest: dict[tuple[int, int], Certificate] = {}
+    if refreshers:
+        certificates = (
+            Certificate.objects.filter(
+                holder_id__in={r.user_id for r in refreshers}, course_id__in={r.course_id for r in refreshers}
+            )
+            .only("pk", "holder_id", "course_id", "cycle", "serial", "code")
+            .order_by("-cycle", "-pk")
+        )
+        for certificate in certificates:
+            latest.setdefault((certificate.holder_id, certificate.course_id), certificate)
+    rows = []
+    for refresher in refreshers:
+        profile = getattr(refresher.user, "officer_profile", None)
+        rows.append(
+            RefresherRow(
+                refresher=refresher,
+                name=profile.full_name if profile else (refresher.user.get_full_name() or refresher.user.get_username()),
+                nip=profile.nip if profile else "",
+                certificate=latest.get((refresher.user_id, refresher.course_id)),
+            )
+        )
+    return rows

@@ -1,8 +1,9 @@
-"""Admin wiring for certificates: programs as snippets, audit-log labels."""
+"""Admin wiring for certificates: programs as snippets, audit-log labels, the legal impact pages, refreshers."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -12,6 +13,7 @@ from certificates import admin_views
 from certificates.models import CertificateTemplate, Program, Signatory
 from certificates.services import certificate_template_changed, signatory_changed
 from lms import roles
+from lms.wagtail_hooks import LEGAL_MENU_HOOK
 from lms.models import LegalChange, LegalProvision
 
 
@@ -102,6 +104,7 @@ def register_legal_impact_urls():
     return [
         path("dampak-hukum/perubahan/<int:change_id>/", admin_views.legal_impact_change, name="legal_impact_change"),
         path("dampak-hukum/pasal/<int:provision_id>/", admin_views.legal_impact_provision, name="legal_impact_provision"),
+        path("penyegaran/", admin_views.refreshers, name="refreshers"),
     ]
 
 
@@ -119,3 +122,18 @@ def legal_impact_listing_button(snippet, user, next_url=None):
     if not user._sees_legal_impact:
         return []
     return [Button(_("Dampak"), url, icon_name="warning", priority=15)]
+
+
+# --- Refreshers (penyegaran): a read-only list, in the "Peraturan" menu beside the recorded changes.
+
+
+class RefresherMenuItem(MenuItem):
+    """Shown to whoever the list shows something: trainers, reviewers, HR, admins."""
+
+    def is_shown(self, request):
+        return bool(admin_views.refresher_agencies(request))
+
+
+@hooks.register(LEGAL_MENU_HOOK)
+def register_refresher_menu_item():
+    return RefresherMenuItem(_("Penyegaran"), reverse("refreshers"), name="refreshers", icon_name="rotate", order=400)

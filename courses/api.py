@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from courses.admin_filters import RefresherFilter  # noqa: F401  (the public surface: the admin's refresher list)
 from courses.models import ContentReview, CoursePage, Enrollment, ModulePage, QuizAttempt, Refresher
 from courses.models.progress import AttemptStatus
 from courses.selectors import CitedBlock, LegalImpact, legal_impact_content  # noqa: F401  (the public surface)
@@ -94,6 +95,31 @@ def refreshers_of(*, change, user_ids=None) -> QuerySet:
     if user_ids is not None:
         refreshers = refreshers.filter(user_id__in=user_ids)
     return refreshers
+
+
+def refreshers_of_agencies(*, agency_ids=None) -> QuerySet:
+    """Refreshers of the courses of these agencies (None: every agency), newest first, with what a
+    listing shows loaded: the officer and their profile, the course and its agency, the change and
+    its instrument, who required it, and the modules asked for (in course order). Three queries
+    for a page of any length: the rows, and the modules (prefetched) once."""
+    refreshers = Refresher.objects.all()
+    if agency_ids is not None:
+        refreshers = refreshers.filter(course__agency_id__in=agency_ids)
+    return (
+        refreshers.select_related(
+            "user__officer_profile", "course__agency", "change__instrument", "required_by"
+        )
+        .prefetch_related(Prefetch("modules", queryset=ModulePage.objects.order_by("path")))
+        .order_by("-required_at", "-pk")
+    )
+
+
+def refresher_counts(refreshers: QuerySet) -> dict[str, int]:
+    """How many of these refreshers there are, still open and completed: one query."""
+    counts = refreshers.order_by().aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(completed_at__isnull=True))
+    )
+    return {**counts, "completed": counts["total"] - counts["open"]}
 
 
 def courses_by_ids(ids) -> list[CoursePage]:

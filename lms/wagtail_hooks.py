@@ -100,11 +100,17 @@ class LegalChangeViewSet(SnippetViewSet):
         return LegalChange.objects.select_related("instrument", "recorded_by")  # the columns, not queries a row
 
 
+# Apps above lms add their own items to the "Peraturan" menu through this hook
+# (certificates: "Penyegaran"), so this module needs none of their views.
+LEGAL_MENU_HOOK = "register_legal_menu_item"
+
+
 class LegalBasisGroup(SnippetViewSetGroup):
     menu_label = _("Peraturan")
     menu_icon = "doc-full"
     menu_order = 250
     items = (LegalBasisViewSet, LegalProvisionViewSet, LegalChangeViewSet)
+    submenu_hook = LEGAL_MENU_HOOK
 
 
 register_snippet(AgencyViewSet)

@@ -199,6 +199,9 @@ PREFIX_RULES = {
         Row("/admin/officerprofile/edit/{officer_a_profile_id}/", admin_area(admin=200)),
         Row("/admin/images/", admin_area(trainer_other=200, trainer_own=200, admin=200)),
         Row("/admin/documents/edit/{document_id}/", admin_area(trainer_own=200, admin=200)),
+        # Refreshers: trainers (each their agency's courses), reviewers and admins; HR has no admin access.
+        Row("/admin/penyegaran/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
+        Row("/admin/penyegaran/?status=terbuka&instansi=IMI&q=198", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/statistik-kuis/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/statistik-kuis/{module_id}/", admin_area(trainer_own=200, reviewer=200, admin=200)),
         Row("/admin/reports/site-history/", admin_area(trainer_other=200, trainer_own=200, reviewer=200, admin=200)),

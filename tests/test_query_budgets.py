@@ -392,3 +392,58 @@ def test_hr_registry(client, catalog, officer, django_assert_num_queries):
     )
     assert large.content.decode().count('class="status status-valid"') == 50
     assert "1000 sertifikat" in large.content.decode()
+
+
+def add_refreshers(course, change, modules, count, *, required_by):
+    """`count` officers (account and profile) with a refresher of `course` for `change`, in bulk."""
+    from courses.models import Refresher
+    from lms.models import OfficerProfile
+
+    users = make_other_officers(count)
+    start = OfficerProfile.objects.count()
+    OfficerProfile.objects.bulk_create(
+        OfficerProfile(user=user, nip=f"19900101201503{start + n:04d}", full_name=f"Petugas Massal {start + n}")
+        for n, user in enumerate(users)
+    )
+    refreshers = Refresher.objects.bulk_create(
+        Refresher(user=user, course=course, change=change, required_by=required_by,
+                  completed_at=timezone.now() if n % 2 else None)
+        for n, user in enumerate(users)
+    )
+    Refresher.modules.through.objects.bulk_create(
+        Refresher.modules.through(refresher_id=refresher.pk, modulepage_id=module.pk)
+        for refresher in refreshers
+        for module in modules
+    )
+
+
+# The list's own: the viewer's agencies (groups, agencies, their count), the chosen change, the
+# counts, the page of rows, their modules, their certificates, the filter's options (agencies,
+# changes, courses). The rest is the admin's: session, user, permissions, profile, locale, page
+# and collection permissions, the other menu items (quiz statistics, "Perlu ditinjau").
+ADMIN_REFRESHERS_QUERIES = 27
+
+
+def test_admin_refreshers(client, catalog, django_assert_num_queries):
+    from lms import roles
+    from lms.tests.factories import UserFactory
+
+    reviewer = UserFactory(username="peninjau-anggaran", groups=[roles.REVIEWER])
+    roles.sync_role_permissions()
+    client.force_login(reviewer)
+    course = make_course(catalog=catalog, title="Kursus penyegaran", modules=3)
+    modules = list(course.get_modules()[:2])
+    change = legal_change()
+    change.applied_at = timezone.now()
+    change.save(update_fields=["applied_at"])
+    add_refreshers(course, change, modules, 10, required_by=reviewer)
+    url = f"/admin/penyegaran/?perubahan={change.pk}"
+    _small, large = assert_flat_query_count(
+        django_assert_num_queries,
+        small=lambda: client.get(url),
+        grow=lambda: add_refreshers(course, change, modules, 990, required_by=reviewer),
+        budget=ADMIN_REFRESHERS_QUERIES,
+    )
+    page = large.content.decode()
+    assert page.count('class="refresher-row"') == 50
+    assert "1000 penyegaran: 500 belum selesai, 500 selesai." in page
