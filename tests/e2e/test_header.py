@@ -102,6 +102,97 @@ def test_phone_menu_opens_and_is_walked_with_the_keyboard(demo, page, shots):
     expect(navigation).to_be_hidden()
 
 
+def menu_is_closed(page, navigation) -> None:
+    """Hidden, and the Menu button tells assistive technology it is collapsed."""
+    expect(navigation).to_be_hidden()
+    assert page.locator("header details.site-menu").evaluate("el => el.open") is False
+    assert accessibility_node(page, "header summary")["expanded"] is False
+
+
+def open_menu_with_the_keyboard(page, navigation) -> None:
+    page.locator("header summary").focus()
+    page.keyboard.press("Enter")
+    expect(navigation).to_be_visible()
+    assert accessibility_node(page, "header summary")["expanded"] is True
+
+
+def test_phone_menu_closes_with_escape_a_click_outside_and_tab_past_its_end(demo, page, shots):
+    """The disclosure-navigation pattern (WAI-ARIA APG): an open menu closes with Escape
+    (focus back on its button), with a click elsewhere, and when Tab leaves it."""
+    demo.log_in(page, "sdm")
+    page.goto(demo.url("/kursus/"))
+    navigation = page.get_by_role("navigation", name="Navigasi utama")
+    menu_button = page.locator("header summary")
+
+    open_menu_with_the_keyboard(page, navigation)
+    page.keyboard.press("Tab")
+    expect(navigation.get_by_role("link", name="Katalog")).to_be_focused()
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.keyboard.press("Escape")
+    menu_is_closed(page, navigation)
+    expect(menu_button).to_be_focused()
+    assert menu_button.evaluate(FOCUS_VISIBLE)
+    shots.take(page, "closed with escape")
+
+    # Escape on the button itself closes it too; Enter opens it again from there.
+    page.keyboard.press("Enter")
+    expect(navigation).to_be_visible()
+    page.keyboard.press("Escape")
+    menu_is_closed(page, navigation)
+    expect(menu_button).to_be_focused()
+
+    # A click elsewhere closes it: on the heading (focus moves to <main>) or on the
+    # footer's text (focus moves nowhere).
+    open_menu_with_the_keyboard(page, navigation)
+    page.locator("main h1").click()
+    menu_is_closed(page, navigation)
+    open_menu_with_the_keyboard(page, navigation)
+    page.locator("footer p").first.click()
+    menu_is_closed(page, navigation)
+    # A click inside the open panel, beside the language buttons, leaves it open.
+    open_menu_with_the_keyboard(page, navigation)
+    switcher = page.locator("header form.lang-switch")
+    switcher.click(position={"x": switcher.bounding_box()["width"] - 5, "y": 5})
+    expect(navigation).to_be_visible()
+
+    # Tab past the last item (the language switcher's English) leaves the header and closes the menu.
+    menu_button.focus()
+    items = page.locator("header .menu-panel").locator("a, button")
+    for _ in range(items.count()):
+        page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="EN English")).to_be_focused()
+    expect(navigation).to_be_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('header') === null")
+    menu_is_closed(page, navigation)
+    # Shift+Tab from the first item goes back to the button and leaves the menu open.
+    open_menu_with_the_keyboard(page, navigation)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(menu_button).to_be_focused()
+    expect(navigation).to_be_visible()
+
+
+def test_phone_menu_works_without_javascript(demo, browser):
+    """Without the script the menu is the browser's own disclosure: Enter opens it,
+    its items are reached with Tab, the button closes it again (Escape does not)."""
+    context = browser.new_context(locale="id-ID", viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(demo.url("/kursus/"))
+        navigation = page.get_by_role("navigation", name="Navigasi utama")
+        expect(navigation).to_be_hidden()
+        open_menu_with_the_keyboard(page, navigation)
+        page.keyboard.press("Tab")
+        expect(navigation.get_by_role("link", name="Katalog")).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        menu_is_closed(page, navigation)
+    finally:
+        context.close()
+
+
 def test_phone_menu_offers_login_and_language_to_a_visitor(demo, page):
     page.goto(demo.url("/"))
     navigation = site_menu(page)
