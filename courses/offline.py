@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 SAVE_HEADER = "X-Pimpasa-Offline-Save"
 PAGE_ESTIMATE_BYTES = 30 * 1024
 IMAGE_SPECS = ("width-360|format-webp", "width-720|format-webp")  # image_block.html's srcset
-STATIC_FILES = ("css/lms.css", "pwa/register.js", "pwa/icons/icon-192.png")
+STATIC_FILES = ("css/lms.css", "js/site-menu.js", "pwa/register.js", "pwa/icons/icon-192.png")
 
 
 @dataclass

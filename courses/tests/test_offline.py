@@ -73,6 +73,7 @@ def test_lists_the_course_pages_each_open_module_its_renditions_and_documents(cl
     pages = [item["url"] for item in bundle["pages"]]
     assert pages[:5] == [course.url, "/my/learning/", "/my/certificates/", "/my/offline/", "/offline/"]
     assert "/static/css/lms.css" in pages and "/static/pwa/register.js" in pages
+    assert "/static/js/site-menu.js" in pages  # every page loads it: the Menu closes offline too
     # Modules open in order: only the first is open to a new officer.
     assert [module["title"] for module in bundle["modules"]] == ["Modul 1"]
     assert bundle["locked_modules"] == 2
