@@ -6,11 +6,14 @@ by cursor (api/pagination.py), details with an ETag.
 """
 
 import datetime
+import gzip
 import hashlib
 import json
+import re
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -230,8 +233,8 @@ def certificates_list(
         lms_cache.scope_version(lms_cache.CERTIFICATES), timezone.localdate().isoformat(),
         request.auth.agency_id or "all", hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest(),
     )
-    body = cache.get(key)
-    if body is None:
+    compressed = cache.get(key)
+    if compressed is None:
         today = timezone.localdate()
         rows = selectors.certificates(
             client=request.auth, updated_since=since, nip=nip, status=status, course=course, program=program,
@@ -240,9 +243,24 @@ def certificates_list(
         rows, next_cursor = page(rows, key="updated_at", cursor=cursor, limit=limit, key_type=datetime.datetime)
         # Built without model instances or per-row validation (a fresh page of 100 is the cost of a
         # first synchronisation); the same bytes as CertificatePage of certificate_out (api/serializers.py).
-        body = certificate_page_json(rows, next_cursor)
-        cache.set(key, body, timeout=LIST_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json")
+        compressed = gzip.compress(certificate_page_json(rows, next_cursor), compresslevel=1, mtime=0)
+        cache.set(key, compressed, timeout=LIST_CACHE_SECONDS)
+    return gzipped_json(request, compressed)
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def gzipped_json(request, compressed: bytes) -> HttpResponse:
+    """JSON kept gzip-compressed (a page of 100 certificates: 55 KB, 7 KB compressed): sent as it is to a
+    client that accepts gzip, as every HTTP library does by default, else decompressed."""
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def _moment(value: str) -> datetime.datetime:

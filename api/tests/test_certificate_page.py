@@ -62,3 +62,20 @@ def test_a_fresh_page_is_the_json_pydantic_writes_for_the_same_certificates(clie
 
         revoked = client.get("/api/v1/certificates/", {"status": "revoked"}, **headers)
         assert revoked.content == expected([c for c in certificates if c.revoked_at], None, today)
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_page_compressed(client):
+    import gzip
+
+    course = make_course(modules=1)
+    for _ in range(3):
+        make_certificate(holder=make_officer(), course=course)
+    headers = bearer(make_token(make_api_client(name="SDM Pusat")))
+
+    plain = client.get("/api/v1/certificates/", {"limit": 100}, **headers)
+    compressed = client.get("/api/v1/certificates/", {"limit": 100}, HTTP_ACCEPT_ENCODING="gzip, deflate", **headers)
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(plain.json()["items"]) == 3
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in compressed["Vary"]
