@@ -7,6 +7,10 @@ settings on 127.0.0.1 against a load database and a Redis database of its own (e
     with production_server(args, prefix="pimpasa-bench-", prepare=lambda: prepare(args.users)) as (base, data, work):
         ...
 
+The server's workers are not recycled during a run (GUNICORN_MAX_REQUESTS=0): a worker restarting
+mid-scenario would charge its start-up to whichever endpoint was being measured. `server_cpu_seconds`
+reads the CPU time the server's processes have used so far, for CPU per request.
+
 `prepare` runs in this process after the server's environment is in os.environ (so Django talks to the
 same database and Redis) and before the server starts. Per-address rate limits are switched off
 (RATELIMIT_ENABLE=0): every virtual user comes from 127.0.0.1. Only 127.0.0.1 is ever contacted;
@@ -37,6 +41,24 @@ def add_server_arguments(parser, *, users: int = 16, seconds: float = 15, warmup
     parser.add_argument("--threads", type=int, default=4)
 
 
+_server_session: int | None = None
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds() -> float:
+    """User and system CPU time used so far by the running server's master and workers (/proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        # After "pid (comm)": state ppid pgrp session ... utime (12th) stime (13th)
+        if int(fields[3]) == _server_session:
+            total += int(fields[11]) + int(fields[12])
+    return total / _TICKS
+
+
 @contextmanager
 def production_server(args, *, prefix: str, prepare, access_log: bool = False):
     """Yields (base URL, what `prepare()` returned, the run's working folder)."""
@@ -48,6 +70,7 @@ def production_server(args, *, prefix: str, prepare, access_log: bool = False):
     redis.Redis.from_url(args.redis_url).flushdb()
     work = Path(tempfile.mkdtemp(prefix=prefix))
     extra = {"GUNICORN_ACCESS_LOG": str(work / "access.log")} if access_log else {}
+    extra["GUNICORN_MAX_REQUESTS"] = "0"
     env = production_env(
         database_url=args.database_url, redis_url=args.redis_url, media_root=work / "media",
         static_root=Path(tempfile.gettempdir()) / "pimpasa-bench-static", RATELIMIT_ENABLE="0", **extra,
@@ -60,6 +83,8 @@ def production_server(args, *, prefix: str, prepare, access_log: bool = False):
         port = free_ports(1, args.port)[0]
         base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
         processes.wait_until_serving(base)
+        global _server_session
+        _server_session = processes.procs[-1][1].pid  # started in a session of its own: its id is the master's pid
         yield base, data, work
     finally:
         processes.stop()

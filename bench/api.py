@@ -23,6 +23,9 @@ client with a token (in this process, through api.services), then for each endpo
 
 The aim (issue 17) is the list at 0.5× the verification JSON's requests/s or better. Per-address
 and per-client rate limits are switched off in the benchmarked server (RATELIMIT_ENABLE=0).
+Beside requests/s, each row shows the server's CPU per request (its processes' CPU time during the
+timed window over the requests answered): on this 2-core machine the load client, PostgreSQL and
+Redis take CPU from the server, so requests/s swing from run to run; CPU per request moves less.
 
 The load database must have been filled first (see bench/load.py), and migrated to this branch:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pimpasa_scale_load python manage.py migrate
@@ -42,7 +45,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._server import add_server_arguments, production_server  # noqa: E402
+from bench._server import add_server_arguments, production_server, server_cpu_seconds  # noqa: E402
 from lms.tests.servers import FORWARDED  # noqa: E402
 
 RENEW_EVERY = 0.5  # seconds between renewals of the certificates' cache version in the cold walk
@@ -91,6 +94,12 @@ class Result:
     seconds: float
     times: list[float] = field(default_factory=list)
     errors: int = 0
+    server_cpu: float = 0.0  # seconds of the server's CPU during the timed window
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU per request (its processes' time over the requests answered)."""
+        return self.server_cpu * 1000 / max(len(self.times), 1)
 
     @property
     def rps(self) -> float:
@@ -103,7 +112,8 @@ class Result:
 
     def row(self, reference: "Result") -> str:
         return (f"| {self.name} | {self.rps:.1f} | {self.pct(50):.0f} | {self.pct(95):.0f} | {self.pct(99):.0f} | "
-                f"{len(self.times)} | {self.errors} | {self.rps / reference.rps:.2f} |")
+                f"{len(self.times)} | {self.errors} | {self.rps / reference.rps:.2f} | {self.cpu_ms:.2f} | "
+                f"{reference.cpu_ms / self.cpu_ms:.2f} |")
 
 
 async def run(name, base, headers, users, seconds, warmup, step, *, first_state=lambda index: None):
@@ -126,7 +136,13 @@ async def run(name, base, headers, users, seconds, warmup, step, *, first_state=
                     else:
                         result.errors += 1
 
-    await asyncio.gather(*(loop(index) for index in range(users)))
+    async def server_cpu():
+        await asyncio.sleep(max(measure_from - time.monotonic(), 0))
+        before = server_cpu_seconds()
+        await asyncio.sleep(max(stop_at - time.monotonic(), 0))
+        result.server_cpu = server_cpu_seconds() - before
+
+    await asyncio.gather(server_cpu(), *(loop(index) for index in range(users)))
     return result
 
 
@@ -208,13 +224,15 @@ def main() -> None:
     reference = results[0]
     print(f"\n{data['total']} certificates; gunicorn {args.workers} workers × {args.threads} threads, {args.users} "
           f"concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up\n")
-    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors | × verification |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors | × verification | server CPU ms/req "
+          "| × verification (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         print(result.row(reference))
     for listing in results[1:4]:
         print(f"\n{listing.name} / verification JSON: {listing.rps / reference.rps:.2f}× "
-              f"the requests/s (aim ≥ 0.5), p95 {listing.pct(95):.0f} ms vs {reference.pct(95):.0f} ms")
+              f"the requests/s (aim ≥ 0.5), p95 {listing.pct(95):.0f} ms vs {reference.pct(95):.0f} ms; server CPU "
+              f"{listing.cpu_ms:.2f} vs {reference.cpu_ms:.2f} ms per request ({reference.cpu_ms / listing.cpu_ms:.2f}×)")
 
 
 if __name__ == "__main__":
