@@ -197,7 +197,7 @@ def agency_rows(catalog, count):
 
 @pytest.mark.parametrize(
     "url, budget",
-    [("/admin/snippets/certificates/signatory/", 13), ("/admin/snippets/certificates/certificatetemplate/", 13)],
+    [("/admin/snippets/certificates/signatory/", 14), ("/admin/snippets/certificates/certificatetemplate/", 14)],
 )
 def test_the_signatory_and_template_lists_cost_the_same_with_many_rows(
     admin_client, catalog, url, budget, django_assert_num_queries
