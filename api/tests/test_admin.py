@@ -67,7 +67,7 @@ def test_the_client_list_costs_the_same_with_many_clients(client, django_assert_
             make_api_client(agency=AgencyFactory())
 
     _small, large = assert_flat_query_count(
-        django_assert_num_queries, small=lambda: client.get("/admin/api_clients/"), grow=more_clients, budget=13
+        django_assert_num_queries, small=lambda: client.get("/admin/api_clients/"), grow=more_clients, budget=14
     )
     page = large.content.decode()
     assert len(set(re.findall(r"/admin/api_clients/edit/(\d+)/", page))) == 11
