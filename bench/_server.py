@@ -4,7 +4,7 @@ settings on 127.0.0.1 against a load database and a Redis database of its own (e
     parser = argparse.ArgumentParser(...)
     add_server_arguments(parser, seconds=20, warmup=3)
     args = parser.parse_args()
-    with production_server(args, prefix="pimpasa-bench-", prepare=lambda: prepare(args.users)) as (base, data, work):
+    with production_server(args, prefix="pimpasa-bench-", prepare=lambda: prepare(args.users)) as (base, data, work, _):
         ...
 
 The server's workers are not recycled during a run (GUNICORN_MAX_REQUESTS=0): a worker restarting
@@ -41,12 +41,12 @@ def add_server_arguments(parser, *, users: int = 16, seconds: float = 15, warmup
     parser.add_argument("--threads", type=int, default=4)
 
 
-_server_session: int | None = None
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu_seconds() -> float:
-    """User and system CPU time used so far by the running server's master and workers (/proc)."""
+def server_cpu_seconds(session: int) -> float:
+    """User and system CPU time used so far by the server's master and workers: the processes of its
+    session (/proc)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -54,14 +54,15 @@ def server_cpu_seconds() -> float:
         except (OSError, IndexError):
             continue  # gone meanwhile
         # After "pid (comm)": state ppid pgrp session ... utime (12th) stime (13th)
-        if int(fields[3]) == _server_session:
+        if int(fields[3]) == session:
             total += int(fields[11]) + int(fields[12])
     return total / _TICKS
 
 
 @contextmanager
 def production_server(args, *, prefix: str, prepare, access_log: bool = False):
-    """Yields (base URL, what `prepare()` returned, the run's working folder)."""
+    """Yields (base URL, what `prepare()` returned, the run's working folder, the server's session id
+    for `server_cpu_seconds`)."""
     for url in (args.database_url, args.redis_url):
         if "127.0.0.1" not in url and "localhost" not in url:
             raise SystemExit("The benchmark only talks to services on 127.0.0.1.")
@@ -83,9 +84,8 @@ def production_server(args, *, prefix: str, prepare, access_log: bool = False):
         port = free_ports(1, args.port)[0]
         base = processes.gunicorn("web", port=port, env=env, workers=args.workers, threads=args.threads)
         processes.wait_until_serving(base)
-        global _server_session
-        _server_session = processes.procs[-1][1].pid  # started in a session of its own: its id is the master's pid
-        yield base, data, work
+        session = processes.procs[-1][1].pid  # started in a session of its own: its id is the master's pid
+        yield base, data, work, session
     finally:
         processes.stop()
         redis.Redis.from_url(args.redis_url).flushdb()

@@ -116,7 +116,7 @@ class Result:
                 f"{reference.cpu_ms / self.cpu_ms:.2f} |")
 
 
-async def run(name, base, headers, users, seconds, warmup, step, *, first_state=lambda index: None):
+async def run(name, base, headers, users, seconds, warmup, step, *, session, first_state=lambda index: None):
     """`users` loops calling `step(session, state) -> (status_ok, state)`, timed after the warm-up;
     loop `index` starts from `first_state(index)`."""
     result = Result(name, seconds)
@@ -138,15 +138,15 @@ async def run(name, base, headers, users, seconds, warmup, step, *, first_state=
 
     async def server_cpu():
         await asyncio.sleep(max(measure_from - time.monotonic(), 0))
-        before = server_cpu_seconds()
+        before = server_cpu_seconds(session)
         await asyncio.sleep(max(stop_at - time.monotonic(), 0))
-        result.server_cpu = server_cpu_seconds() - before
+        result.server_cpu = server_cpu_seconds(session) - before
 
     await asyncio.gather(server_cpu(), *(loop(index) for index in range(users)))
     return result
 
 
-async def bench(base, data, *, users, seconds, warmup):
+async def bench(base, data, *, users, seconds, warmup, session):
     auth = {**FORWARDED, "Authorization": f"Bearer {data['token']}"}
 
     async def verify(session, state):
@@ -195,7 +195,7 @@ async def bench(base, data, *, users, seconds, warmup):
         try:
             return await run(
                 "certificate list, 100 per page (cold walk, pages built afresh)", base, auth, users, seconds, warmup,
-                certificate_pages, first_state=lambda index: starts[index * len(starts) // users],
+                certificate_pages, session=session, first_state=lambda index: starts[index * len(starts) // users],
             )
         finally:
             stop.set()
@@ -207,11 +207,11 @@ async def bench(base, data, *, users, seconds, warmup):
             return response.status in (200, 304), response.headers.get("ETag")
 
     return [
-        await run("verification JSON (public)", base, FORWARDED, users, seconds, warmup, verify),
-        await run("certificate list, 100 per page (first page, polled)", base, auth, users, seconds, warmup, first_page),
-        await run("certificate list, 100 per page (cursor walk, shared)", base, auth, users, seconds, warmup, certificate_pages),
+        await run("verification JSON (public)", base, FORWARDED, users, seconds, warmup, verify, session=session),
+        await run("certificate list, 100 per page (first page, polled)", base, auth, users, seconds, warmup, first_page, session=session),
+        await run("certificate list, 100 per page (cursor walk, shared)", base, auth, users, seconds, warmup, certificate_pages, session=session),
         await cold_walk(),
-        await run("certificate detail, If-None-Match (304)", base, auth, users, seconds, warmup, detail_etag),
+        await run("certificate detail, If-None-Match (304)", base, auth, users, seconds, warmup, detail_etag, session=session),
     ]
 
 
@@ -219,8 +219,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_server_arguments(parser, users=16, seconds=15, warmup=3)
     args = parser.parse_args()
-    with production_server(args, prefix="pimpasa-bench-api-", prepare=prepare) as (base, data, work):
-        results = asyncio.run(bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup))
+    with production_server(args, prefix="pimpasa-bench-api-", prepare=prepare) as (base, data, _work, session):
+        results = asyncio.run(
+            bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup, session=session)
+        )
     reference = results[0]
     print(f"\n{data['total']} certificates; gunicorn {args.workers} workers × {args.threads} threads, {args.users} "
           f"concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up\n")

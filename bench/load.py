@@ -312,7 +312,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.monotonic()
     with production_server(args, prefix="pimpasa-bench-", prepare=lambda: prepare(args.users), access_log=True) as (
-        base, data, work,
+        base, data, work, _session,
     ):
         results = asyncio.run(
             bench(base, data, users=args.users, seconds=args.seconds, warmup=args.warmup, access_log=work / "access.log")
